@@ -83,7 +83,7 @@ ic_log (enum ic_log_level level, const char *fmt, ...)
       json_object_object_add (o, "level", json_object_new_string (level_names[level]));
       json_object_object_add (o, "msg", json_object_new_string (msg));
       json_object_object_add (o, "time", json_object_new_string (when));
-      len = asprintf (&line, "%s\n", json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN));
+      len = asprintf (&line, "%s\n", json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
       json_object_put (o);
     }
   else if (log_fd >= 0)

@@ -1,0 +1,88 @@
+/* rune run: create and start a container, then wait for it and relay signals to it. */
+#include "rune.h"
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+static const char usage[]
+    = "Usage: rune run [OPTIONS] CONTAINER-ID\n"
+      "\n"
+      "Creates and starts a container. Without --detach rune waits for the container's\n"
+      "process, relays the signals it receives to it, deletes the container when it exits\n"
+      "and exits with its status (128+N when killed by signal N).\n"
+      "\n"
+      "Options:\n"
+      "  -b, --bundle DIR        bundle directory holding config.json (default: current dir)\n"
+      "  -d, --detach            return once the container runs\n"
+      "      --keep              do not delete the container when it exits\n"
+      "      --pid-file FILE     write the container process's pid to FILE\n"
+      "      --console-socket S  (not supported yet: terminals come in a later release)\n"
+      "      --no-pivot          use MS_MOVE and chroot instead of pivot_root (ramfs roots)\n"
+      "      --preserve-fds N    pass N extra fds (from fd 3) to the container process\n"
+      "      --no-new-keyring    accepted for runc compatibility\n"
+      "  -h, --help              show this help\n";
+
+/* Signals that report faults of rune itself are not relayed. */
+static void
+relayed_signals (sigset_t *set)
+{
+  sigfillset (set);
+  sigdelset (set, SIGSEGV);
+  sigdelset (set, SIGBUS);
+  sigdelset (set, SIGILL);
+  sigdelset (set, SIGFPE);
+  sigdelset (set, SIGTRAP);
+}
+
+static int
+wait_container (pid_t pid, const sigset_t *set)
+{
+  for (;;)
+    {
+      siginfo_t info;
+      int sig = sigwaitinfo (set, &info), status;
+      pid_t w;
+
+      if (sig < 0)
+        continue;
+      if (sig != SIGCHLD)
+        {
+          kill (pid, sig);
+          continue;
+        }
+      while ((w = waitpid (-1, &status, WNOHANG)) > 0)
+        if (w == pid)
+          return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+    }
+}
+
+int
+rune_run (struct rune_globals *g, int argc, char **argv)
+{
+  struct rune_create_args args = { 0 };
+  cleanup_error ic_error_t err = NULL;
+  sigset_t set;
+  pid_t pid;
+  int status;
+
+  if (rune_parse_create_args ("run", argc, argv, usage, &args))
+    return 1;
+  /* Block the signals now, so one that arrives before we wait is relayed, not lost. */
+  relayed_signals (&set);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  if (container_create (&g->rt, &args.opts, &pid, &err) < 0)
+    return rune_fail (&err);
+  if (container_start (&g->rt, args.opts.id, &err) < 0)
+    {
+      rune_fail (&err);
+      if (container_delete (&g->rt, args.opts.id, true, &err) < 0)
+        rune_fail (&err);
+      return 1;
+    }
+  if (args.detach)
+    return 0;
+  status = wait_container (pid, &set);
+  if (!args.keep && container_delete (&g->rt, args.opts.id, false, &err) < 0)
+    rune_fail (&err);
+  return status;
+}

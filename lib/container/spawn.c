@@ -340,6 +340,10 @@ unshare_namespaces (const struct oci_config *config, int sync_fd, ic_error_t *er
                                      "(is uid/gid 0 mapped?)");
       if (setgroups (0, NULL) < 0 && errno != EPERM)
         return ic_error (err, errno, "setgroups in the user namespace");
+      /* Changing uid made us non-dumpable, so /proc/self would be the host root's: the
+         setup below needs /proc/self/fd and timens_offsets. execve resets it. */
+      if (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        return ic_error (err, errno, "prctl PR_SET_DUMPABLE");
     }
   if (flags && unshare (flags) < 0)
     return ic_error (err, errno, "linux.namespaces: unshare namespaces (flags %#x)", flags);

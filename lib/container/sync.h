@@ -9,14 +9,14 @@
 
 enum sync_type
 {
-  SYNC_GO = 1,          /* parent -> child: placed in the cgroup, go on */
-  SYNC_USERNS_READY,    /* child -> parent: unshared the user namespace, write the id maps */
-  SYNC_USERNS_MAPPED,   /* parent -> child: maps written */
-  SYNC_PID,             /* child -> parent: the container process's pid (in status) */
-  SYNC_RUNTIME_READY,   /* init -> parent: mounts done, run createRuntime hooks */
-  SYNC_CONTINUE,        /* parent -> init: hooks passed; payload: state JSON */
-  SYNC_CREATED,         /* init -> parent: waiting for start */
-  SYNC_ERROR,           /* either way: status is an errno, payload the message */
+  SYNC_GO = 1,        /* parent -> child: placed in the cgroup, go on */
+  SYNC_USERNS_READY,  /* child -> parent: unshared the user namespace, write the id maps */
+  SYNC_USERNS_MAPPED, /* parent -> child: maps written */
+  SYNC_PID,           /* child -> parent: the container process's pid (in status) */
+  SYNC_RUNTIME_READY, /* init -> parent: mounts done, run createRuntime hooks */
+  SYNC_CONTINUE,      /* parent -> init: hooks passed; payload: state JSON */
+  SYNC_CREATED,       /* init -> parent: waiting for start */
+  SYNC_ERROR,         /* either way: status is an errno, payload the message */
 };
 
 #define SYNC_MAX_PAYLOAD (256 * 1024)
@@ -29,11 +29,11 @@ struct sync_msg
   char *payload; /* NUL-terminated, NULL when len == 0 */
 };
 
-int sync_send (int fd, enum sync_type type, int32_t status, const char *payload, ic_error_t *err);
+int sync_send(int fd, enum sync_type type, int32_t status, const char *payload, ic_error_t *err);
 /* Sends an ic_error as SYNC_ERROR. */
-void sync_send_error (int fd, ic_error_t error);
+void sync_send_error(int fd, ic_error_t error);
 /* Receives one message of the expected type; a SYNC_ERROR becomes *err. EOF is an error. */
-int sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err);
-void sync_msg_clear (struct sync_msg *msg);
+int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err);
+void sync_msg_clear(struct sync_msg *msg);
 
 #endif

@@ -5,31 +5,31 @@
 #include <string.h>
 
 int
-ic_error(ic_error_t *err, int status, const char *fmt, ...)
+ic_error (ic_error_t *err, int status, const char *fmt, ...)
 {
   va_list ap;
   char *msg = NULL;
 
   if (err == NULL || *err != NULL)
     return -1;
-  va_start(ap, fmt);
-  if (vasprintf(&msg, fmt, ap) < 0)
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
     msg = NULL;
-  va_end(ap);
+  va_end (ap);
 
-  *err = calloc(1, sizeof(**err));
+  *err = calloc (1, sizeof (**err));
   if (*err == NULL)
     {
-      free(msg);
+      free (msg);
       return -1;
     }
   (*err)->status = status;
   if (status != 0 && msg != NULL)
     {
       char *full = NULL;
-      if (asprintf(&full, "%s: %s", msg, strerror(status)) >= 0)
+      if (asprintf (&full, "%s: %s", msg, strerror (status)) >= 0)
         {
-          free(msg);
+          free (msg);
           msg = full;
         }
     }
@@ -38,28 +38,28 @@ ic_error(ic_error_t *err, int status, const char *fmt, ...)
 }
 
 int
-ic_error_wrap(ic_error_t *err, const char *fmt, ...)
+ic_error_wrap (ic_error_t *err, const char *fmt, ...)
 {
   va_list ap;
   char *prefix = NULL, *full = NULL;
 
   if (err == NULL || *err == NULL)
     return -1;
-  va_start(ap, fmt);
-  if (vasprintf(&prefix, fmt, ap) < 0)
+  va_start (ap, fmt);
+  if (vasprintf (&prefix, fmt, ap) < 0)
     prefix = NULL;
-  va_end(ap);
-  if (prefix && asprintf(&full, "%s: %s", prefix, (*err)->msg ? (*err)->msg : "") >= 0)
+  va_end (ap);
+  if (prefix && asprintf (&full, "%s: %s", prefix, (*err)->msg ? (*err)->msg : "") >= 0)
     {
-      free((*err)->msg);
+      free ((*err)->msg);
       (*err)->msg = full;
     }
-  free(prefix);
+  free (prefix);
   return -1;
 }
 
 const char *
-ic_error_message(ic_error_t err)
+ic_error_message (ic_error_t err)
 {
   if (err == NULL)
     return "success";
@@ -67,11 +67,11 @@ ic_error_message(ic_error_t err)
 }
 
 void
-ic_error_release(ic_error_t *err)
+ic_error_release (ic_error_t *err)
 {
   if (err == NULL || *err == NULL)
     return;
-  free((*err)->msg);
-  free(*err);
+  free ((*err)->msg);
+  free (*err);
   *err = NULL;
 }

@@ -12,93 +12,93 @@
 #include <unistd.h>
 
 void
-cleanup_freep(void *p)
+cleanup_freep (void *p)
 {
-  free(*(void **)p);
+  free (*(void **)p);
 }
 
 void
-cleanup_closep(int *fd)
+cleanup_closep (int *fd)
 {
   if (*fd >= 0)
-    close(*fd);
+    close (*fd);
 }
 
 void
-cleanup_filep(FILE **f)
+cleanup_filep (FILE **f)
 {
   if (*f)
-    fclose(*f);
+    fclose (*f);
 }
 
 void
-cleanup_dirp(DIR **d)
+cleanup_dirp (DIR **d)
 {
   if (*d)
-    closedir(*d);
+    closedir (*d);
 }
 
 void
-cleanup_strvp(char ***v)
+cleanup_strvp (char ***v)
 {
-  strv_free(*v);
+  strv_free (*v);
 }
 
 static void *
-oom(void)
+oom (void)
 {
-  fputs("out of memory\n", stderr);
-  abort();
+  fputs ("out of memory\n", stderr);
+  abort ();
 }
 
 void *
-xmalloc0(size_t size)
+xmalloc0 (size_t size)
 {
-  void *p = calloc(1, size ? size : 1);
-  return p ? p : oom();
+  void *p = calloc (1, size ? size : 1);
+  return p ? p : oom ();
 }
 
 void *
-xrealloc(void *p, size_t size)
+xrealloc (void *p, size_t size)
 {
-  p = realloc(p, size ? size : 1);
-  return p ? p : oom();
+  p = realloc (p, size ? size : 1);
+  return p ? p : oom ();
 }
 
 char *
-xstrdup(const char *s)
+xstrdup (const char *s)
 {
   char *r;
   if (s == NULL)
     return NULL;
-  r = strdup(s);
-  return r ? r : oom();
+  r = strdup (s);
+  return r ? r : oom ();
 }
 
 char *
-xasprintf(const char *fmt, ...)
+xasprintf (const char *fmt, ...)
 {
   va_list ap;
   char *r;
   int n;
-  va_start(ap, fmt);
-  n = vasprintf(&r, fmt, ap);
-  va_end(ap);
-  return n < 0 ? oom() : r;
+  va_start (ap, fmt);
+  n = vasprintf (&r, fmt, ap);
+  va_end (ap);
+  return n < 0 ? oom () : r;
 }
 
 void
-strv_free(char **v)
+strv_free (char **v)
 {
   if (v == NULL)
     return;
   for (char **i = v; *i; i++)
-    free(*i);
-  free(v);
+    free (*i);
+  free (v);
 }
 
 size_t
-strv_len(char *const *v)
+strv_len (char *const *v)
 {
   size_t n = 0;
   while (v && v[n])
@@ -107,12 +107,12 @@ strv_len(char *const *v)
 }
 
 int
-write_all(int fd, const void *buf, size_t len)
+write_all (int fd, const void *buf, size_t len)
 {
   const char *p = buf;
   while (len > 0)
     {
-      ssize_t n = write(fd, p, len);
+      ssize_t n = write (fd, p, len);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -124,12 +124,12 @@ write_all(int fd, const void *buf, size_t len)
 }
 
 ssize_t
-read_all(int fd, void *buf, size_t len)
+read_all (int fd, void *buf, size_t len)
 {
   size_t done = 0;
   while (done < len)
     {
-      ssize_t n = read(fd, (char *)buf + done, len - done);
+      ssize_t n = read (fd, (char *)buf + done, len - done);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -142,82 +142,83 @@ read_all(int fd, void *buf, size_t len)
 }
 
 int
-read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *len, ic_error_t *err)
+read_file_at (int dirfd, const char *path, size_t max_size, char **out, size_t *len,
+              ic_error_t *err)
 {
-  cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
   cleanup_free char *buf = NULL;
   size_t used = 0, allocated = 0;
 
   if (fd < 0)
-    return ic_error(err, errno, "open `%s`", path);
+    return ic_error (err, errno, "open `%s`", path);
   for (;;)
     {
       ssize_t n;
       if (allocated - used < 4096)
         {
           allocated = allocated ? allocated * 2 : 8192;
-          buf = xrealloc(buf, allocated + 1);
+          buf = xrealloc (buf, allocated + 1);
         }
-      n = read(fd, buf + used, allocated - used);
+      n = read (fd, buf + used, allocated - used);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return ic_error(err, errno, "read `%s`", path);
+        return ic_error (err, errno, "read `%s`", path);
       if (n == 0)
         break;
       used += n;
       if (used > max_size)
-        return ic_error(err, EFBIG, "read `%s`: larger than %zu bytes", path, max_size);
+        return ic_error (err, EFBIG, "read `%s`: larger than %zu bytes", path, max_size);
     }
   if (buf == NULL)
-    buf = xmalloc0(1);
+    buf = xmalloc0 (1);
   buf[used] = '\0';
-  *out = steal_pointer(&buf);
+  *out = steal_pointer (&buf);
   if (len)
     *len = used;
   return 0;
 }
 
 int
-write_file_at(int dirfd, const char *path, const void *buf, size_t len, mode_t mode,
-              ic_error_t *err)
+write_file_at (int dirfd, const char *path, const void *buf, size_t len, mode_t mode,
+               ic_error_t *err)
 {
-  cleanup_close int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  cleanup_close int fd = openat (dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0)
-    return ic_error(err, errno, "open `%s`", path);
-  if (write_all(fd, buf, len) < 0)
-    return ic_error(err, errno, "write `%s`", path);
+    return ic_error (err, errno, "open `%s`", path);
+  if (write_all (fd, buf, len) < 0)
+    return ic_error (err, errno, "write `%s`", path);
   return 0;
 }
 
 int
-write_existing_file(const char *path, const void *buf, size_t len, ic_error_t *err)
+write_existing_file (const char *path, const void *buf, size_t len, ic_error_t *err)
 {
-  cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
-    return ic_error(err, errno, "open `%s`", path);
-  if (write_all(fd, buf, len) < 0)
-    return ic_error(err, errno, "write `%s`", path);
+    return ic_error (err, errno, "open `%s`", path);
+  if (write_all (fd, buf, len) < 0)
+    return ic_error (err, errno, "write `%s`", path);
   return 0;
 }
 
 int
-write_file_atomic_at(int dirfd, const char *path, const char *buf, size_t len, ic_error_t *err)
+write_file_atomic_at (int dirfd, const char *path, const char *buf, size_t len, ic_error_t *err)
 {
-  cleanup_free char *tmp = xasprintf("%s.tmp", path);
-  if (write_file_at(dirfd, tmp, buf, len, 0600, err) < 0)
+  cleanup_free char *tmp = xasprintf ("%s.tmp", path);
+  if (write_file_at (dirfd, tmp, buf, len, 0600, err) < 0)
     return -1;
-  if (renameat(dirfd, tmp, dirfd, path) < 0)
+  if (renameat (dirfd, tmp, dirfd, path) < 0)
     {
       int saved = errno;
-      unlinkat(dirfd, tmp, 0);
-      return ic_error(err, saved, "rename `%s`", path);
+      unlinkat (dirfd, tmp, 0);
+      return ic_error (err, saved, "rename `%s`", path);
     }
   return 0;
 }
 
 static int
-openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
+openat2_in_root (int rootfd, const char *path, int flags, mode_t mode)
 {
   struct open_how how
       = { .flags = flags, .mode = mode, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
@@ -225,108 +226,108 @@ openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
     path++;
   if (*path == '\0')
     path = ".";
-  return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+  return syscall (SYS_openat2, rootfd, path, &how, sizeof (how));
 }
 
 int
-open_in_root(int rootfd, const char *path, int flags, mode_t mode, ic_error_t *err)
+open_in_root (int rootfd, const char *path, int flags, mode_t mode, ic_error_t *err)
 {
-  int fd = openat2_in_root(rootfd, path, flags | O_CLOEXEC, mode);
+  int fd = openat2_in_root (rootfd, path, flags | O_CLOEXEC, mode);
   if (fd < 0)
-    return ic_error(err, errno, "open `%s` in the container rootfs", path);
+    return ic_error (err, errno, "open `%s` in the container rootfs", path);
   return fd;
 }
 
 int
-mkdir_p_in_root(int rootfd, const char *path, mode_t mode, ic_error_t *err)
+mkdir_p_in_root (int rootfd, const char *path, mode_t mode, ic_error_t *err)
 {
-  cleanup_free char *prefix = xmalloc0(strlen(path) + 2);
-  cleanup_close int cur = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+  cleanup_free char *prefix = xmalloc0 (strlen (path) + 2);
+  cleanup_close int cur = openat2_in_root (rootfd, "/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
   const char *p = path;
 
   if (cur < 0)
-    return ic_error(err, errno, "open the container rootfs");
+    return ic_error (err, errno, "open the container rootfs");
   while (*p)
     {
       size_t n;
       int next;
 
-      p += strspn(p, "/");
-      n = strcspn(p, "/");
+      p += strspn (p, "/");
+      n = strcspn (p, "/");
       if (n == 0)
         break;
-      strcat(prefix, "/");
-      strncat(prefix, p, n);
+      strcat (prefix, "/");
+      strncat (prefix, p, n);
       /* Resolve the whole prefix from the root each time, so a symlink component is
          followed the way the container will see it and cannot lead outside the rootfs. */
-      next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+      next = openat2_in_root (rootfd, prefix, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
       if (next < 0 && errno == ENOENT)
         {
-          cleanup_free char *name = strndup(p, n);
-          if (mkdirat(cur, name, mode) < 0 && errno != EEXIST)
-            return ic_error(err, errno, "mkdir `%s`", prefix);
-          next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+          cleanup_free char *name = strndup (p, n);
+          if (mkdirat (cur, name, mode) < 0 && errno != EEXIST)
+            return ic_error (err, errno, "mkdir `%s`", prefix);
+          next = openat2_in_root (rootfd, prefix, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
         }
       if (next < 0)
-        return ic_error(err, errno, "open `%s` in the container rootfs", prefix);
-      close(cur);
+        return ic_error (err, errno, "open `%s` in the container rootfs", prefix);
+      close (cur);
       cur = next;
       p += n;
     }
-  return steal_fd(&cur);
+  return steal_fd (&cur);
 }
 
 int
-create_mount_target(int rootfd, const char *path, bool is_dir, ic_error_t *err)
+create_mount_target (int rootfd, const char *path, bool is_dir, ic_error_t *err)
 {
-  cleanup_free char *parent = xstrdup(path);
+  cleanup_free char *parent = xstrdup (path);
   cleanup_close int parentfd = -1;
   char *slash, *name;
   int fd;
 
-  fd = openat2_in_root(rootfd, path, O_PATH | O_CLOEXEC, 0);
+  fd = openat2_in_root (rootfd, path, O_PATH | O_CLOEXEC, 0);
   if (fd >= 0)
     return fd;
   if (errno != ENOENT)
-    return ic_error(err, errno, "open `%s` in the container rootfs", path);
+    return ic_error (err, errno, "open `%s` in the container rootfs", path);
   if (is_dir)
-    return mkdir_p_in_root(rootfd, path, 0755, err);
+    return mkdir_p_in_root (rootfd, path, 0755, err);
 
-  slash = strrchr(parent, '/');
+  slash = strrchr (parent, '/');
   name = slash ? slash + 1 : parent;
   if (slash)
     *slash = '\0';
-  parentfd = mkdir_p_in_root(rootfd, slash ? parent : "/", 0755, err);
+  parentfd = mkdir_p_in_root (rootfd, slash ? parent : "/", 0755, err);
   if (parentfd < 0)
     return -1;
-  fd = openat2_in_root(parentfd, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0755);
+  fd = openat2_in_root (parentfd, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0755);
   if (fd < 0)
-    return ic_error(err, errno, "create `%s` in the container rootfs", path);
-  close(fd);
-  fd = openat2_in_root(parentfd, name, O_PATH | O_CLOEXEC, 0);
+    return ic_error (err, errno, "create `%s` in the container rootfs", path);
+  close (fd);
+  fd = openat2_in_root (parentfd, name, O_PATH | O_CLOEXEC, 0);
   if (fd < 0)
-    return ic_error(err, errno, "open `%s` in the container rootfs", path);
+    return ic_error (err, errno, "open `%s` in the container rootfs", path);
   return fd;
 }
 
 int
-close_fds_from(int first, bool cloexec)
+close_fds_from (int first, bool cloexec)
 {
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-  return syscall(SYS_close_range, first, ~0U, cloexec ? CLOSE_RANGE_CLOEXEC : 0);
+  return syscall (SYS_close_range, first, ~0U, cloexec ? CLOSE_RANGE_CLOEXEC : 0);
 }
 
 const char *
-fd_path(char buf[FD_PATH_SIZE], int fd)
+fd_path (char buf[FD_PATH_SIZE], int fd)
 {
-  snprintf(buf, FD_PATH_SIZE, "/proc/self/fd/%d", fd);
+  snprintf (buf, FD_PATH_SIZE, "/proc/self/fd/%d", fd);
   return buf;
 }
 
 bool
-has_prefix(const char *s, const char *prefix)
+has_prefix (const char *s, const char *prefix)
 {
-  return strncmp(s, prefix, strlen(prefix)) == 0;
+  return strncmp (s, prefix, strlen (prefix)) == 0;
 }

@@ -10,22 +10,22 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-void cleanup_freep(void *p);
-void cleanup_closep(int *fd);
-void cleanup_filep(FILE **f);
-void cleanup_dirp(DIR **d);
-void cleanup_strvp(char ***v);
+void cleanup_freep (void *p);
+void cleanup_closep (int *fd);
+void cleanup_filep (FILE **f);
+void cleanup_dirp (DIR **d);
+void cleanup_strvp (char ***v);
 
-#define cleanup_free __attribute__((cleanup(cleanup_freep)))
-#define cleanup_close __attribute__((cleanup(cleanup_closep)))
-#define cleanup_file __attribute__((cleanup(cleanup_filep)))
-#define cleanup_dir __attribute__((cleanup(cleanup_dirp)))
-#define cleanup_strv __attribute__((cleanup(cleanup_strvp)))
+#define cleanup_free __attribute__ ((cleanup (cleanup_freep)))
+#define cleanup_close __attribute__ ((cleanup (cleanup_closep)))
+#define cleanup_file __attribute__ ((cleanup (cleanup_filep)))
+#define cleanup_dir __attribute__ ((cleanup (cleanup_dirp)))
+#define cleanup_strv __attribute__ ((cleanup (cleanup_strvp)))
 
 /* Hands a value out of a cleanup variable, so it is not released at scope exit. */
 #define steal_pointer(pp)                                                                          \
   ({                                                                                               \
-    __typeof__(*(pp)) stolen_ = *(pp);                                                             \
+    __typeof__ (*(pp)) stolen_ = *(pp);                                                            \
     *(pp) = NULL;                                                                                  \
     stolen_;                                                                                       \
   })
@@ -37,44 +37,45 @@ void cleanup_strvp(char ***v);
   })
 
 /* Allocation failures abort: a runtime cannot do anything useful without memory. */
-void *xmalloc0(size_t size);
-void *xrealloc(void *p, size_t size);
-char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xmalloc0 (size_t size);
+void *xrealloc (void *p, size_t size);
+char *xstrdup (const char *s);
+char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
-void strv_free(char **v);
-size_t strv_len(char *const *v);
+void strv_free (char **v);
+size_t strv_len (char *const *v);
 
 /* Reads a whole file (at most max_size bytes, NUL-terminated). dirfd may be AT_FDCWD. */
-int read_file_at(int dirfd, const char *path, size_t max_size, char **out, size_t *len,
-                 ic_error_t *err);
-/* Writes a whole buffer to a new or truncated file. */
-int write_file_at(int dirfd, const char *path, const void *buf, size_t len, mode_t mode,
+int read_file_at (int dirfd, const char *path, size_t max_size, char **out, size_t *len,
                   ic_error_t *err);
+/* Writes a whole buffer to a new or truncated file. */
+int write_file_at (int dirfd, const char *path, const void *buf, size_t len, mode_t mode,
+                   ic_error_t *err);
 /* Writes into an existing file (sysfs, procfs), failing if it does not exist. */
-int write_existing_file(const char *path, const void *buf, size_t len, ic_error_t *err);
+int write_existing_file (const char *path, const void *buf, size_t len, ic_error_t *err);
 /* Atomically replaces dirfd/path (write to a temporary name, then rename). */
-int write_file_atomic_at(int dirfd, const char *path, const char *buf, size_t len, ic_error_t *err);
-int write_all(int fd, const void *buf, size_t len);
-ssize_t read_all(int fd, void *buf, size_t len);
+int write_file_atomic_at (int dirfd, const char *path, const char *buf, size_t len,
+                          ic_error_t *err);
+int write_all (int fd, const void *buf, size_t len);
+ssize_t read_all (int fd, void *buf, size_t len);
 
 /* Opens path below rootfd, resolving symlinks and ".." as if rootfd were "/" (openat2
    RESOLVE_IN_ROOT), so a hostile rootfs cannot make us touch files outside it. */
-int open_in_root(int rootfd, const char *path, int flags, mode_t mode, ic_error_t *err);
+int open_in_root (int rootfd, const char *path, int flags, mode_t mode, ic_error_t *err);
 /* Creates every missing directory of path below rootfd (same resolution rules); returns an
    O_PATH|O_DIRECTORY fd of the last one. */
-int mkdir_p_in_root(int rootfd, const char *path, mode_t mode, ic_error_t *err);
+int mkdir_p_in_root (int rootfd, const char *path, mode_t mode, ic_error_t *err);
 /* Creates path below rootfd as an empty file (or directory if is_dir) when it does not exist,
    creating parents; returns an O_PATH fd usable as a mount target via /proc/self/fd. */
-int create_mount_target(int rootfd, const char *path, bool is_dir, ic_error_t *err);
+int create_mount_target (int rootfd, const char *path, bool is_dir, ic_error_t *err);
 
 /* Closes every fd >= first except those listed; marks rather than closes when cloexec. */
-int close_fds_from(int first, bool cloexec);
+int close_fds_from (int first, bool cloexec);
 
 /* "/proc/self/fd/N" for mount(2) and friends. */
 #define FD_PATH_SIZE 32
-const char *fd_path(char buf[FD_PATH_SIZE], int fd);
+const char *fd_path (char buf[FD_PATH_SIZE], int fd);
 
-bool has_prefix(const char *s, const char *prefix);
+bool has_prefix (const char *s, const char *prefix);
 
 #endif

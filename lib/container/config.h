@@ -159,19 +159,19 @@ struct oci_config
 };
 
 /* Parses and validates a config.json document. */
-int oci_config_parse(const char *data, size_t len, struct oci_config **out, ic_error_t *err);
+int oci_config_parse (const char *data, size_t len, struct oci_config **out, ic_error_t *err);
 /* Reads <path> and parses it; errors name the file. */
-int oci_config_load(const char *path, struct oci_config **out, ic_error_t *err);
-void oci_config_free(struct oci_config *config);
+int oci_config_load (const char *path, struct oci_config **out, ic_error_t *err);
+void oci_config_free (struct oci_config *config);
 
 /* Lookups used by the runtime and the tests. */
-const struct oci_namespace *oci_config_namespace(const struct oci_config *config, int type);
-const char *oci_config_annotation(const struct oci_config *config, const char *key);
-const char *oci_hook_kind_name(enum oci_hook_kind kind);
+const struct oci_namespace *oci_config_namespace (const struct oci_config *config, int type);
+const char *oci_config_annotation (const struct oci_config *config, const char *key);
+const char *oci_hook_kind_name (enum oci_hook_kind kind);
 /* CLONE_NEW* for an OCI namespace type name, or 0 when unknown. */
-int oci_namespace_type(const char *name);
+int oci_namespace_type (const char *name);
 
-#define cleanup_oci_config __attribute__((cleanup(oci_config_freep)))
-void oci_config_freep(struct oci_config **config);
+#define cleanup_oci_config __attribute__ ((cleanup (oci_config_freep)))
+void oci_config_freep (struct oci_config **config);
 
 #endif

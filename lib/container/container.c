@@ -21,162 +21,162 @@
 #define START_TIMEOUT_MS (60 * 1000)
 
 static void
-warn(const struct container_runtime *rt, ic_error_t *err)
+warn (const struct container_runtime *rt, ic_error_t *err)
 {
   if (rt->warn && *err)
-    rt->warn(ic_error_message(*err));
-  ic_error_release(err);
+    rt->warn (ic_error_message (*err));
+  ic_error_release (err);
 }
 
 static char *
-now_rfc3339(void)
+now_rfc3339 (void)
 {
   struct timespec ts;
   struct tm tm;
   char buf[64];
   size_t n;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", ts.tv_nsec);
-  return xstrdup(buf);
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  n = strftime (buf, sizeof (buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf + n, sizeof (buf) - n, ".%09ldZ", ts.tv_nsec);
+  return xstrdup (buf);
 }
 
 static char **
-annotations_strv(const struct oci_config *config)
+annotations_strv (const struct oci_config *config)
 {
-  char **v = xmalloc0((2 * config->annotations_len + 1) * sizeof(char *));
+  char **v = xmalloc0 ((2 * config->annotations_len + 1) * sizeof (char *));
   for (size_t i = 0; i < config->annotations_len; i++)
     {
-      v[2 * i] = xstrdup(config->annotations[i].key);
-      v[2 * i + 1] = xstrdup(config->annotations[i].value);
+      v[2 * i] = xstrdup (config->annotations[i].key);
+      v[2 * i + 1] = xstrdup (config->annotations[i].value);
     }
   return v;
 }
 
 static int
-resolve_rootfs(const char *bundle, const struct oci_config *config, char **out, ic_error_t *err)
+resolve_rootfs (const char *bundle, const struct oci_config *config, char **out, ic_error_t *err)
 {
   cleanup_free char *joined = config->root_path[0] == '/'
-                                  ? xstrdup(config->root_path)
-                                  : xasprintf("%s/%s", bundle, config->root_path);
+                                  ? xstrdup (config->root_path)
+                                  : xasprintf ("%s/%s", bundle, config->root_path);
   struct stat st;
-  char *real = realpath(joined, NULL);
+  char *real = realpath (joined, NULL);
   if (real == NULL)
-    return ic_error(err, errno, "root.path: `%s`", joined);
-  if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
+    return ic_error (err, errno, "root.path: `%s`", joined);
+  if (stat (real, &st) < 0 || !S_ISDIR (st.st_mode))
     {
-      free(real);
-      return ic_error(err, ENOTDIR, "root.path: `%s`", joined);
+      free (real);
+      return ic_error (err, ENOTDIR, "root.path: `%s`", joined);
     }
   *out = real;
   return 0;
 }
 
 static int
-load_bundle(const char *bundle_arg, char **bundle, char **raw, struct oci_config **config,
-            ic_error_t *err)
+load_bundle (const char *bundle_arg, char **bundle, char **raw, struct oci_config **config,
+             ic_error_t *err)
 {
   cleanup_free char *path = NULL;
   size_t len;
 
-  *bundle = realpath(bundle_arg ? bundle_arg : ".", NULL);
+  *bundle = realpath (bundle_arg ? bundle_arg : ".", NULL);
   if (*bundle == NULL)
-    return ic_error(err, errno, "--bundle: `%s`", bundle_arg ? bundle_arg : ".");
-  path = xasprintf("%s/config.json", *bundle);
-  if (read_file_at(AT_FDCWD, path, OCI_CONFIG_MAX_SIZE, raw, &len, err) < 0)
+    return ic_error (err, errno, "--bundle: `%s`", bundle_arg ? bundle_arg : ".");
+  path = xasprintf ("%s/config.json", *bundle);
+  if (read_file_at (AT_FDCWD, path, OCI_CONFIG_MAX_SIZE, raw, &len, err) < 0)
     return -1;
-  if (oci_config_parse(*raw, len, config, err) < 0)
-    return ic_error_wrap(err, "%s", path);
+  if (oci_config_parse (*raw, len, config, err) < 0)
+    return ic_error_wrap (err, "%s", path);
   return 0;
 }
 
 static int
-write_pid_file(const char *path, pid_t pid, ic_error_t *err)
+write_pid_file (const char *path, pid_t pid, ic_error_t *err)
 {
-  cleanup_free char *tmp = xasprintf("%s.tmp", path);
+  cleanup_free char *tmp = xasprintf ("%s.tmp", path);
   char buf[16];
-  int len = snprintf(buf, sizeof(buf), "%d", pid);
-  if (write_file_at(AT_FDCWD, tmp, buf, len, 0644, err) < 0)
-    return ic_error_wrap(err, "--pid-file");
-  if (rename(tmp, path) < 0)
+  int len = snprintf (buf, sizeof (buf), "%d", pid);
+  if (write_file_at (AT_FDCWD, tmp, buf, len, 0644, err) < 0)
+    return ic_error_wrap (err, "--pid-file");
+  if (rename (tmp, path) < 0)
     {
-      unlink(tmp);
-      return ic_error(err, errno, "--pid-file: `%s`", path);
+      unlink (tmp);
+      return ic_error (err, errno, "--pid-file: `%s`", path);
     }
   return 0;
 }
 
 /* Undoes create (lifecycle step 12) and runs the poststop hooks (step 13). */
 static void
-destroy(const struct container_runtime *rt, struct container_dir *dir,
-        const struct oci_config *config, struct container_state *state)
+destroy (const struct container_runtime *rt, struct container_dir *dir,
+         const struct oci_config *config, struct container_state *state)
 {
   cleanup_error ic_error_t err = NULL;
 
   if (state->cgroup_path)
     {
-      cgroup_kill(state->cgroup_path, SIGKILL, NULL);
-      if (cgroup_destroy(state->cgroup_path, &err) < 0)
-        warn(rt, &err);
+      cgroup_kill (state->cgroup_path, SIGKILL, NULL);
+      if (cgroup_destroy (state->cgroup_path, &err) < 0)
+        warn (rt, &err);
     }
   if (config)
     {
-      cleanup_free char *json = container_state_to_oci_json(state, CONTAINER_STOPPED, false);
-      if (hooks_run(&config->hooks[OCI_HOOK_POSTSTOP], OCI_HOOK_POSTSTOP, json, &err) < 0)
-        warn(rt, &err);
+      cleanup_free char *json = container_state_to_oci_json (state, CONTAINER_STOPPED, false);
+      if (hooks_run (&config->hooks[OCI_HOOK_POSTSTOP], OCI_HOOK_POSTSTOP, json, &err) < 0)
+        warn (rt, &err);
     }
-  if (container_dir_remove(dir, &err) < 0)
-    warn(rt, &err);
+  if (container_dir_remove (dir, &err) < 0)
+    warn (rt, &err);
 }
 
 static int
-create_in_dir(const struct container_runtime *rt, const struct container_create_options *opts,
-              struct container_dir *dir, const struct oci_config *config, const char *raw,
-              struct container_state *state, struct spawn *spawn, ic_error_t *err)
+create_in_dir (const struct container_runtime *rt, const struct container_create_options *opts,
+               struct container_dir *dir, const struct oci_config *config, const char *raw,
+               struct container_state *state, struct spawn *spawn, ic_error_t *err)
 {
   cleanup_close int fifo_fd = -1, state_dirfd = -1;
   cleanup_free char *json = NULL;
 
-  if (write_file_at(dir->dirfd, STATE_CONFIG_FILE, raw, strlen(raw), 0600, err) < 0)
+  if (write_file_at (dir->dirfd, STATE_CONFIG_FILE, raw, strlen (raw), 0600, err) < 0)
     return -1;
-  if (mkfifoat(dir->dirfd, STATE_EXEC_FIFO, 0600) < 0)
-    return ic_error(err, errno, "mkfifo `%s/%s`", dir->path, STATE_EXEC_FIFO);
+  if (mkfifoat (dir->dirfd, STATE_EXEC_FIFO, 0600) < 0)
+    return ic_error (err, errno, "mkfifo `%s/%s`", dir->path, STATE_EXEC_FIFO);
   /* Opening the read end without a writer does not block; the init keeps the only copy. */
-  fifo_fd = openat(dir->dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  fifo_fd = openat (dir->dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo_fd < 0)
-    return ic_error(err, errno, "open `%s/%s`", dir->path, STATE_EXEC_FIFO);
-  if (state->cgroup_path && cgroup_create(state->cgroup_path, err) < 0)
-    return ic_error_wrap(err, "linux.cgroupsPath");
+    return ic_error (err, errno, "open `%s/%s`", dir->path, STATE_EXEC_FIFO);
+  if (state->cgroup_path && cgroup_create (state->cgroup_path, err) < 0)
+    return ic_error_wrap (err, "linux.cgroupsPath");
 
   /* The init gets its own fd of the directory: the locked one stays with rune. */
-  state_dirfd = openat(dir->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  state_dirfd = openat (dir->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (state_dirfd < 0)
-    return ic_error(err, errno, "open `%s`", dir->path);
+    return ic_error (err, errno, "open `%s`", dir->path);
   spawn->fifo_fd = fifo_fd;
   spawn->state_dirfd = state_dirfd;
   spawn->lock_fd = dir->dirfd;
-  if (spawn_start(spawn, err) < 0)
+  if (spawn_start (spawn, err) < 0)
     return -1;
-  close(steal_fd(&fifo_fd));
+  close (steal_fd (&fifo_fd));
   state->pid = spawn->pid;
-  state->pid_start_time = process_start_time(spawn->pid);
-  if (container_state_write(dir, state, err) < 0 || spawn_wait_runtime_ready(spawn, err) < 0)
+  state->pid_start_time = process_start_time (spawn->pid);
+  if (container_state_write (dir, state, err) < 0 || spawn_wait_runtime_ready (spawn, err) < 0)
     return -1;
 
-  json = container_state_to_oci_json(state, CONTAINER_CREATING, false);
-  if (hooks_run(&config->hooks[OCI_HOOK_PRESTART], OCI_HOOK_PRESTART, json, err) < 0
-      || hooks_run(&config->hooks[OCI_HOOK_CREATE_RUNTIME], OCI_HOOK_CREATE_RUNTIME, json, err) < 0
-      || spawn_finish(spawn, json, err) < 0)
+  json = container_state_to_oci_json (state, CONTAINER_CREATING, false);
+  if (hooks_run (&config->hooks[OCI_HOOK_PRESTART], OCI_HOOK_PRESTART, json, err) < 0
+      || hooks_run (&config->hooks[OCI_HOOK_CREATE_RUNTIME], OCI_HOOK_CREATE_RUNTIME, json, err) < 0
+      || spawn_finish (spawn, json, err) < 0)
     return -1;
-  if (opts->pid_file && write_pid_file(opts->pid_file, spawn->pid, err) < 0)
+  if (opts->pid_file && write_pid_file (opts->pid_file, spawn->pid, err) < 0)
     return -1;
   return 0;
 }
 
 int
-container_create(const struct container_runtime *rt, const struct container_create_options *opts,
-                 pid_t *pid, ic_error_t *err)
+container_create (const struct container_runtime *rt, const struct container_create_options *opts,
+                  pid_t *pid, ic_error_t *err)
 {
   cleanup_oci_config struct oci_config *config = NULL;
   cleanup_free char *bundle = NULL, *raw = NULL, *rootfs = NULL, *cgroup = NULL;
@@ -184,78 +184,78 @@ container_create(const struct container_runtime *rt, const struct container_crea
   struct container_state state = { 0 };
   struct spawn spawn = { .pid = -1, .sync_fd = -1 };
 
-  if (load_bundle(opts->bundle, &bundle, &raw, &config, err) < 0 || spawn_validate(config, err) < 0
-      || resolve_rootfs(bundle, config, &rootfs, err) < 0
-      || cgroup_resolve(config->linux_.cgroups_path, opts->id, &cgroup, err) < 0)
+  if (load_bundle (opts->bundle, &bundle, &raw, &config, err) < 0
+      || spawn_validate (config, err) < 0 || resolve_rootfs (bundle, config, &rootfs, err) < 0
+      || cgroup_resolve (config->linux_.cgroups_path, opts->id, &cgroup, err) < 0)
     return -1;
-  if (container_dir_create(rt->root, opts->id, &dir, err) < 0)
+  if (container_dir_create (rt->root, opts->id, &dir, err) < 0)
     return -1;
 
-  state = (struct container_state){ .id = xstrdup(opts->id),
-                                    .bundle = xstrdup(bundle),
-                                    .rootfs = xstrdup(rootfs),
-                                    .created = now_rfc3339(),
-                                    .owner = getuid(),
-                                    .cgroup_path = steal_pointer(&cgroup),
-                                    .annotations = annotations_strv(config) };
+  state = (struct container_state){ .id = xstrdup (opts->id),
+                                    .bundle = xstrdup (bundle),
+                                    .rootfs = xstrdup (rootfs),
+                                    .created = now_rfc3339 (),
+                                    .owner = getuid (),
+                                    .cgroup_path = steal_pointer (&cgroup),
+                                    .annotations = annotations_strv (config) };
   spawn.config = config;
   spawn.rootfs = rootfs;
   spawn.cgroup_path = state.cgroup_path;
   spawn.no_pivot = opts->no_pivot;
   spawn.preserve_fds = opts->preserve_fds;
-  if (create_in_dir(rt, opts, &dir, config, raw, &state, &spawn, err) < 0)
+  if (create_in_dir (rt, opts, &dir, config, raw, &state, &spawn, err) < 0)
     {
-      spawn_abort(&spawn);
-      destroy(rt, &dir, config, &state);
-      container_state_clear(&state);
+      spawn_abort (&spawn);
+      destroy (rt, &dir, config, &state);
+      container_state_clear (&state);
       return -1;
     }
   *pid = spawn.pid;
-  container_state_clear(&state);
+  container_state_clear (&state);
   return 0;
 }
 
 static int
-open_container(const struct container_runtime *rt, const char *id, bool exclusive,
-               struct container_dir *dir, struct container_state *state,
-               enum container_status *status, ic_error_t *err)
+open_container (const struct container_runtime *rt, const char *id, bool exclusive,
+                struct container_dir *dir, struct container_state *state,
+                enum container_status *status, ic_error_t *err)
 {
-  if (container_dir_open(rt->root, id, exclusive, dir, err) < 0
-      || container_state_read(dir, state, err) < 0)
+  if (container_dir_open (rt->root, id, exclusive, dir, err) < 0
+      || container_state_read (dir, state, err) < 0)
     return -1;
-  *status = container_status(dir, state);
+  *status = container_status (dir, state);
   return 0;
 }
 
 static int
-load_saved_config(struct container_dir *dir, struct oci_config **config, ic_error_t *err)
+load_saved_config (struct container_dir *dir, struct oci_config **config, ic_error_t *err)
 {
   cleanup_free char *raw = NULL;
   size_t len;
-  if (read_file_at(dir->dirfd, STATE_CONFIG_FILE, OCI_CONFIG_MAX_SIZE, &raw, &len, err) < 0
-      || oci_config_parse(raw, len, config, err) < 0)
-    return ic_error_wrap(err, "container `%s`", dir->id);
+  if (read_file_at (dir->dirfd, STATE_CONFIG_FILE, OCI_CONFIG_MAX_SIZE, &raw, &len, err) < 0
+      || oci_config_parse (raw, len, config, err) < 0)
+    return ic_error_wrap (err, "container `%s`", dir->id);
   return 0;
 }
 
 /* Waits until the init has exec'd the user program or exited: its FIFO end closes then. */
 static int
-wait_exec(int fifo_wr, ic_error_t *err)
+wait_exec (int fifo_wr, ic_error_t *err)
 {
   struct pollfd p = { .fd = fifo_wr, .events = 0 };
   int n;
   do
-    n = poll(&p, 1, START_TIMEOUT_MS);
+    n = poll (&p, 1, START_TIMEOUT_MS);
   while (n < 0 && errno == EINTR);
   if (n < 0)
-    return ic_error(err, errno, "wait for the container process");
+    return ic_error (err, errno, "wait for the container process");
   if (n == 0)
-    return ic_error(err, ETIMEDOUT, "the container process did not start");
+    return ic_error (err, ETIMEDOUT, "the container process did not start");
   return 0;
 }
 
 int
-container_start(const struct container_runtime *rt, const char *id, ic_error_t *err)
+container_start (const struct container_runtime *rt, const char *id, ic_error_t *err)
 {
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   cleanup_oci_config struct oci_config *config = NULL;
@@ -265,94 +265,94 @@ container_start(const struct container_runtime *rt, const char *id, ic_error_t *
   cleanup_free char *start_error = NULL, *json = NULL;
   int ret = -1;
 
-  if (open_container(rt, id, true, &dir, &state, &status, err) < 0)
+  if (open_container (rt, id, true, &dir, &state, &status, err) < 0)
     goto out;
   if (status != CONTAINER_CREATED)
     {
-      ic_error(err, 0, "container `%s` is %s, not created: cannot start it", id,
-               container_status_name(status));
+      ic_error (err, 0, "container `%s` is %s, not created: cannot start it", id,
+                container_status_name (status));
       goto out;
     }
-  if (load_saved_config(&dir, &config, err) < 0)
+  if (load_saved_config (&dir, &config, err) < 0)
     goto out;
-  fifo = openat(dir.dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  fifo = openat (dir.dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
     {
-      ic_error(err, errno == ENXIO ? 0 : errno, "container `%s`: %s", id,
-               errno == ENXIO ? "its process is not waiting for start" : "open the exec FIFO");
+      ic_error (err, errno == ENXIO ? 0 : errno, "container `%s`: %s", id,
+                errno == ENXIO ? "its process is not waiting for start" : "open the exec FIFO");
       goto out;
     }
-  if (write_all(fifo, "0", 1) < 0)
+  if (write_all (fifo, "0", 1) < 0)
     {
-      ic_error(err, errno, "container `%s`: write the exec FIFO", id);
+      ic_error (err, errno, "container `%s`: write the exec FIFO", id);
       goto out;
     }
-  unlinkat(dir.dirfd, STATE_EXEC_FIFO, 0);
-  if (wait_exec(fifo, err) < 0)
+  unlinkat (dir.dirfd, STATE_EXEC_FIFO, 0);
+  if (wait_exec (fifo, err) < 0)
     goto out;
-  if (read_file_at(dir.dirfd, STATE_START_ERROR, 65536, &start_error, NULL, NULL) == 0)
+  if (read_file_at (dir.dirfd, STATE_START_ERROR, 65536, &start_error, NULL, NULL) == 0)
     {
-      ic_error(err, 0, "container `%s`: %s", id, start_error);
+      ic_error (err, 0, "container `%s`: %s", id, start_error);
       goto out;
     }
-  json = container_state_to_oci_json(&state, CONTAINER_RUNNING, false);
-  if (hooks_run(&config->hooks[OCI_HOOK_POSTSTART], OCI_HOOK_POSTSTART, json, err) < 0)
-    warn(rt, err);
+  json = container_state_to_oci_json (&state, CONTAINER_RUNNING, false);
+  if (hooks_run (&config->hooks[OCI_HOOK_POSTSTART], OCI_HOOK_POSTSTART, json, err) < 0)
+    warn (rt, err);
   ret = 0;
 out:
-  container_state_clear(&state);
+  container_state_clear (&state);
   return ret;
 }
 
 static int
-parse_signal_target(const struct container_state *state, enum container_status status,
-                    ic_error_t *err)
+parse_signal_target (const struct container_state *state, enum container_status status,
+                     ic_error_t *err)
 {
   if (status == CONTAINER_STOPPED)
-    return ic_error(err, 0, "container `%s` is not running", state->id);
+    return ic_error (err, 0, "container `%s` is not running", state->id);
   return 0;
 }
 
 int
-container_kill(const struct container_runtime *rt, const char *id, int sig, bool all,
-               ic_error_t *err)
+container_kill (const struct container_runtime *rt, const char *id, int sig, bool all,
+                ic_error_t *err)
 {
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   struct container_state state = { 0 };
   enum container_status status;
   int ret = -1;
 
-  if (open_container(rt, id, true, &dir, &state, &status, err) < 0
-      || parse_signal_target(&state, status, err) < 0)
+  if (open_container (rt, id, true, &dir, &state, &status, err) < 0
+      || parse_signal_target (&state, status, err) < 0)
     goto out;
   if (all && state.cgroup_path)
-    ret = cgroup_kill(state.cgroup_path, sig, err);
-  else if (kill(state.pid, sig) < 0)
-    ic_error(err, errno, "container `%s`: send signal %d", id, sig);
+    ret = cgroup_kill (state.cgroup_path, sig, err);
+  else if (kill (state.pid, sig) < 0)
+    ic_error (err, errno, "container `%s`: send signal %d", id, sig);
   else
     ret = 0;
 out:
-  container_state_clear(&state);
+  container_state_clear (&state);
   return ret;
 }
 
 /* Waits for a process that is not necessarily our child to go away. */
 static void
-wait_gone(const struct container_state *state)
+wait_gone (const struct container_state *state)
 {
-  int pidfd = syscall(SYS_pidfd_open, state->pid, 0);
+  int pidfd = syscall (SYS_pidfd_open, state->pid, 0);
   if (pidfd >= 0)
     {
       struct pollfd p = { .fd = pidfd, .events = POLLIN };
-      poll(&p, 1, 10 * 1000);
-      close(pidfd);
+      poll (&p, 1, 10 * 1000);
+      close (pidfd);
     }
   /* Reap it if it is our own child (rune run). */
-  waitpid(state->pid, NULL, WNOHANG);
+  waitpid (state->pid, NULL, WNOHANG);
 }
 
 int
-container_delete(const struct container_runtime *rt, const char *id, bool force, ic_error_t *err)
+container_delete (const struct container_runtime *rt, const char *id, bool force, ic_error_t *err)
 {
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   cleanup_oci_config struct oci_config *config = NULL;
@@ -361,69 +361,69 @@ container_delete(const struct container_runtime *rt, const char *id, bool force,
   enum container_status status;
   int ret = -1;
 
-  if (open_container(rt, id, true, &dir, &state, &status, err) < 0)
+  if (open_container (rt, id, true, &dir, &state, &status, err) < 0)
     goto out;
   if (status != CONTAINER_STOPPED)
     {
       if (!force)
         {
-          ic_error(err, 0, "container `%s` is %s: stop it first or use --force", id,
-                   container_status_name(status));
+          ic_error (err, 0, "container `%s` is %s: stop it first or use --force", id,
+                    container_status_name (status));
           goto out;
         }
       if (state.cgroup_path)
-        cgroup_kill(state.cgroup_path, SIGKILL, NULL);
-      kill(state.pid, SIGKILL);
-      wait_gone(&state);
+        cgroup_kill (state.cgroup_path, SIGKILL, NULL);
+      kill (state.pid, SIGKILL);
+      wait_gone (&state);
     }
   /* A damaged saved config must not keep the container from being deleted. */
-  if (load_saved_config(&dir, &config, &config_err) < 0)
-    warn(rt, &config_err);
-  destroy(rt, &dir, config, &state);
+  if (load_saved_config (&dir, &config, &config_err) < 0)
+    warn (rt, &config_err);
+  destroy (rt, &dir, config, &state);
   ret = 0;
 out:
-  container_state_clear(&state);
+  container_state_clear (&state);
   return ret;
 }
 
 int
-container_state_json(const struct container_runtime *rt, const char *id, char **json,
-                     ic_error_t *err)
+container_state_json (const struct container_runtime *rt, const char *id, char **json,
+                      ic_error_t *err)
 {
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   struct container_state state = { 0 };
   enum container_status status;
 
-  if (open_container(rt, id, false, &dir, &state, &status, err) < 0)
+  if (open_container (rt, id, false, &dir, &state, &status, err) < 0)
     {
-      container_state_clear(&state);
+      container_state_clear (&state);
       return -1;
     }
-  *json = container_state_to_oci_json(&state, status, true);
-  container_state_clear(&state);
+  *json = container_state_to_oci_json (&state, status, true);
+  container_state_clear (&state);
   return 0;
 }
 
 static int
-compare_info(const void *a, const void *b)
+compare_info (const void *a, const void *b)
 {
-  return strcmp(((const struct container_info *)a)->state.id,
-                ((const struct container_info *)b)->state.id);
+  return strcmp (((const struct container_info *)a)->state.id,
+                 ((const struct container_info *)b)->state.id);
 }
 
 int
-container_list(const struct container_runtime *rt, struct container_info **list, size_t *len,
-               ic_error_t *err)
+container_list (const struct container_runtime *rt, struct container_info **list, size_t *len,
+                ic_error_t *err)
 {
-  cleanup_dir DIR *d = opendir(rt->root);
+  cleanup_dir DIR *d = opendir (rt->root);
   struct dirent *de;
   size_t n = 0;
 
   *list = NULL;
   *len = 0;
   if (d == NULL)
-    return errno == ENOENT ? 0 : ic_error(err, errno, "--root: open `%s`", rt->root);
-  while ((de = readdir(d)) != NULL)
+    return errno == ENOENT ? 0 : ic_error (err, errno, "--root: open `%s`", rt->root);
+  while ((de = readdir (d)) != NULL)
     {
       struct container_dir dir = { .dirfd = -1 };
       struct container_info info = { 0 };
@@ -431,26 +431,26 @@ container_list(const struct container_runtime *rt, struct container_info **list,
 
       if (de->d_name[0] == '.')
         continue;
-      if (container_dir_open(rt->root, de->d_name, false, &dir, &ignored) == 0
-          && container_state_read(&dir, &info.state, &ignored) == 0)
+      if (container_dir_open (rt->root, de->d_name, false, &dir, &ignored) == 0
+          && container_state_read (&dir, &info.state, &ignored) == 0)
         {
-          info.status = container_status(&dir, &info.state);
-          *list = xrealloc(*list, (n + 1) * sizeof(**list));
+          info.status = container_status (&dir, &info.state);
+          *list = xrealloc (*list, (n + 1) * sizeof (**list));
           (*list)[n++] = info;
         }
       else
-        container_state_clear(&info.state);
-      container_dir_close(&dir);
+        container_state_clear (&info.state);
+      container_dir_close (&dir);
     }
-  qsort(*list, n, sizeof(**list), compare_info);
+  qsort (*list, n, sizeof (**list), compare_info);
   *len = n;
   return 0;
 }
 
 void
-container_list_free(struct container_info *list, size_t len)
+container_list_free (struct container_info *list, size_t len)
 {
   for (size_t i = 0; i < len; i++)
-    container_state_clear(&list[i].state);
-  free(list);
+    container_state_clear (&list[i].state);
+  free (list);
 }

@@ -13,7 +13,7 @@ struct container_runtime
   const char *root; /* state directory root, e.g. /run/rune */
   bool systemd_cgroup;
   /* Receives warnings the spec says to log and not fail on (poststart, poststop hooks). */
-  void (*warn)(const char *msg);
+  void (*warn) (const char *msg);
 };
 
 struct container_create_options
@@ -26,19 +26,19 @@ struct container_create_options
 };
 
 /* create: the process waits for start; *pid is its pid (rune is its parent). */
-int container_create(const struct container_runtime *rt,
-                     const struct container_create_options *opts, pid_t *pid, ic_error_t *err);
+int container_create (const struct container_runtime *rt,
+                      const struct container_create_options *opts, pid_t *pid, ic_error_t *err);
 /* start: releases a created container and runs the poststart hooks. */
-int container_start(const struct container_runtime *rt, const char *id, ic_error_t *err);
+int container_start (const struct container_runtime *rt, const char *id, ic_error_t *err);
 /* kill: sends sig to the init, or with all to every process of the container. */
-int container_kill(const struct container_runtime *rt, const char *id, int sig, bool all,
-                   ic_error_t *err);
+int container_kill (const struct container_runtime *rt, const char *id, int sig, bool all,
+                    ic_error_t *err);
 /* delete: removes a stopped container; force kills a created or running one first. */
-int container_delete(const struct container_runtime *rt, const char *id, bool force,
-                     ic_error_t *err);
+int container_delete (const struct container_runtime *rt, const char *id, bool force,
+                      ic_error_t *err);
 /* state: the OCI state JSON of a container. */
-int container_state_json(const struct container_runtime *rt, const char *id, char **json,
-                         ic_error_t *err);
+int container_state_json (const struct container_runtime *rt, const char *id, char **json,
+                          ic_error_t *err);
 
 struct container_info
 {
@@ -47,8 +47,8 @@ struct container_info
 };
 
 /* Every container under the root, sorted by id. */
-int container_list(const struct container_runtime *rt, struct container_info **list, size_t *len,
-                   ic_error_t *err);
-void container_list_free(struct container_info *list, size_t len);
+int container_list (const struct container_runtime *rt, struct container_info **list, size_t *len,
+                    ic_error_t *err);
+void container_list_free (struct container_info *list, size_t len);
 
 #endif

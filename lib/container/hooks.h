@@ -6,7 +6,7 @@
 #include "config.h"
 
 /* Runs the hooks of one kind in order; stops at the first failure. */
-int hooks_run(const struct oci_hook_list *hooks, enum oci_hook_kind kind, const char *state_json,
-              ic_error_t *err);
+int hooks_run (const struct oci_hook_list *hooks, enum oci_hook_kind kind, const char *state_json,
+               ic_error_t *err);
 
 #endif

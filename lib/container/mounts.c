@@ -96,36 +96,36 @@ static const struct mount_option
 };
 
 static const struct mount_option *
-find_option(const char *name)
+find_option (const char *name)
 {
-  for (size_t i = 0; i < sizeof(mount_option_table) / sizeof(mount_option_table[0]); i++)
-    if (strcmp(mount_option_table[i].name, name) == 0)
+  for (size_t i = 0; i < sizeof (mount_option_table) / sizeof (mount_option_table[0]); i++)
+    if (strcmp (mount_option_table[i].name, name) == 0)
       return &mount_option_table[i];
   return NULL;
 }
 
 /* Propagation flags are also used for rootfsPropagation. */
 unsigned long
-mount_propagation_flags(const char *name)
+mount_propagation_flags (const char *name)
 {
-  const struct mount_option *o = find_option(name);
+  const struct mount_option *o = find_option (name);
   return o && o->kind == OPT_PROPAGATION ? o->flag : 0;
 }
 
 int
-mount_options_parse(char *const *options, struct mount_options *out, ic_error_t *err)
+mount_options_parse (char *const *options, struct mount_options *out, ic_error_t *err)
 {
-  memset(out, 0, sizeof(*out));
+  memset (out, 0, sizeof (*out));
   for (char *const *i = options; i && *i; i++)
     {
-      const struct mount_option *o = find_option(*i);
-      if (strcmp(*i, "idmap") == 0 || strcmp(*i, "ridmap") == 0)
-        return ic_error(err, ENOTSUP, "option `%s` (idmapped mounts) is not supported", *i);
+      const struct mount_option *o = find_option (*i);
+      if (strcmp (*i, "idmap") == 0 || strcmp (*i, "ridmap") == 0)
+        return ic_error (err, ENOTSUP, "option `%s` (idmapped mounts) is not supported", *i);
       if (o == NULL)
         {
           /* Unknown options are filesystem-specific data (config.md). */
-          char *data = out->data ? xasprintf("%s,%s", out->data, *i) : xstrdup(*i);
-          free(out->data);
+          char *data = out->data ? xasprintf ("%s,%s", out->data, *i) : xstrdup (*i);
+          free (out->data);
           out->data = data;
           continue;
         }
@@ -171,21 +171,21 @@ mount_options_parse(char *const *options, struct mount_options *out, ic_error_t 
 }
 
 void
-mount_options_clear(struct mount_options *opts)
+mount_options_clear (struct mount_options *opts)
 {
-  free(opts->data);
+  free (opts->data);
   opts->data = NULL;
 }
 
 static int
-setattr(int fd, const char *path, bool recursive, uint64_t set, uint64_t clr)
+setattr (int fd, const char *path, bool recursive, uint64_t set, uint64_t clr)
 {
   struct mount_attr attr = { .attr_set = set, .attr_clr = clr };
   if (set == 0 && clr == 0)
     return 0;
-  return syscall(SYS_mount_setattr, fd, path,
-                 (path[0] ? 0 : AT_EMPTY_PATH) | (recursive ? AT_RECURSIVE : 0), &attr,
-                 sizeof(attr));
+  return syscall (SYS_mount_setattr, fd, path,
+                  (path[0] ? 0 : AT_EMPTY_PATH) | (recursive ? AT_RECURSIVE : 0), &attr,
+                  sizeof (attr));
 }
 
 /* The context of one mount for error messages: "mounts[2] (/proc)". */
@@ -197,16 +197,16 @@ struct mount_ctx
 };
 
 static int
-mount_error(ic_error_t *err, int status, const struct mount_ctx *m, const char *what)
+mount_error (ic_error_t *err, int status, const struct mount_ctx *m, const char *what)
 {
-  return ic_error(err, status, "mounts[%zu] (%s): %s", m->index, m->mount->destination, what);
+  return ic_error (err, status, "mounts[%zu] (%s): %s", m->index, m->mount->destination, what);
 }
 
 /* Mounts a fresh cgroup tree at target: cgroup2 on unified hosts, else a tmpfs with one
    mount per v1 hierarchy plus the v2 one, as the host has them. */
 static int
-mount_cgroup(const struct mount_ctx *m, const char *target, const struct mount_options *opts,
-             ic_error_t *err)
+mount_cgroup (const struct mount_ctx *m, const char *target, const struct mount_options *opts,
+              ic_error_t *err)
 {
   unsigned long flags = (opts->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
   struct statfs sfs;
@@ -214,120 +214,120 @@ mount_cgroup(const struct mount_ctx *m, const char *target, const struct mount_o
   cleanup_free char *line = NULL;
   size_t cap = 0;
 
-  if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+  if (statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
     {
-      if (mount("cgroup2", target, "cgroup2", opts->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+      if (mount ("cgroup2", target, "cgroup2", opts->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
           < 0)
-        return mount_error(err, errno, m, "mount cgroup2");
+        return mount_error (err, errno, m, "mount cgroup2");
       return 0;
     }
-  if (mount("tmpfs", target, "tmpfs", flags, "mode=755") < 0)
-    return mount_error(err, errno, m, "mount tmpfs for cgroup");
-  f = fopen("/proc/self/mountinfo", "re");
+  if (mount ("tmpfs", target, "tmpfs", flags, "mode=755") < 0)
+    return mount_error (err, errno, m, "mount tmpfs for cgroup");
+  f = fopen ("/proc/self/mountinfo", "re");
   if (f == NULL)
-    return mount_error(err, errno, m, "read /proc/self/mountinfo");
-  while (getline(&line, &cap, f) > 0)
+    return mount_error (err, errno, m, "read /proc/self/mountinfo");
+  while (getline (&line, &cap, f) > 0)
     {
       char mnt[4096], fstype[64], super[1024];
-      const char *sep = strstr(line, " - ");
+      const char *sep = strstr (line, " - ");
       cleanup_free char *sub = NULL;
       cleanup_close int subfd = -1;
       const char *name, *data = NULL;
 
-      if (sep == NULL || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1
-          || sscanf(sep, " - %63s %*s %1023s", fstype, super) != 2
-          || !has_prefix(mnt, "/sys/fs/cgroup/"))
+      if (sep == NULL || sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1
+          || sscanf (sep, " - %63s %*s %1023s", fstype, super) != 2
+          || !has_prefix (mnt, "/sys/fs/cgroup/"))
         continue;
-      name = mnt + strlen("/sys/fs/cgroup/");
-      if (strchr(name, '/'))
+      name = mnt + strlen ("/sys/fs/cgroup/");
+      if (strchr (name, '/'))
         continue;
-      if (strcmp(fstype, "cgroup") == 0)
+      if (strcmp (fstype, "cgroup") == 0)
         {
           /* Keep the controller options (and name=) of the super block options. */
-          char *opt = strstr(super, "rw,");
+          char *opt = strstr (super, "rw,");
           data = opt ? opt + 3 : super;
         }
-      else if (strcmp(fstype, "cgroup2") != 0)
+      else if (strcmp (fstype, "cgroup2") != 0)
         continue;
-      sub = xasprintf("%s/%s", m->mount->destination, name);
-      subfd = mkdir_p_in_root(m->rootfd, sub, 0755, err);
+      sub = xasprintf ("%s/%s", m->mount->destination, name);
+      subfd = mkdir_p_in_root (m->rootfd, sub, 0755, err);
       if (subfd < 0)
         return -1;
       char buf[FD_PATH_SIZE];
-      if (mount("cgroup", fd_path(buf, subfd), fstype, flags, data) < 0)
-        return mount_error(err, errno, m, "mount cgroup hierarchy");
+      if (mount ("cgroup", fd_path (buf, subfd), fstype, flags, data) < 0)
+        return mount_error (err, errno, m, "mount cgroup hierarchy");
     }
-  if ((opts->flags & MS_RDONLY) && setattr(AT_FDCWD, target, true, MOUNT_ATTR_RDONLY, 0) < 0)
-    return mount_error(err, errno, m, "make cgroup mounts read-only");
+  if ((opts->flags & MS_RDONLY) && setattr (AT_FDCWD, target, true, MOUNT_ATTR_RDONLY, 0) < 0)
+    return mount_error (err, errno, m, "make cgroup mounts read-only");
   return 0;
 }
 
 static int
-do_mount(const struct mount_ctx *m, bool in_userns, ic_error_t *err)
+do_mount (const struct mount_ctx *m, bool in_userns, ic_error_t *err)
 {
   const struct oci_mount *mnt = m->mount;
-  struct mount_options opts __attribute__((cleanup(mount_options_clear))) = { 0 };
+  struct mount_options opts __attribute__ ((cleanup (mount_options_clear))) = { 0 };
   const char *type = mnt->type ? mnt->type : "";
   cleanup_close int target = -1;
   char buf[FD_PATH_SIZE];
   bool is_dir = true;
   struct stat st;
 
-  if (mount_options_parse(mnt->options, &opts, err) < 0)
-    return ic_error_wrap(err, "mounts[%zu] (%s)", m->index, mnt->destination);
-  if (strcmp(type, "bind") == 0)
+  if (mount_options_parse (mnt->options, &opts, err) < 0)
+    return ic_error_wrap (err, "mounts[%zu] (%s)", m->index, mnt->destination);
+  if (strcmp (type, "bind") == 0)
     opts.bind = true;
   if (opts.bind)
     {
-      if (mnt->source == NULL || stat(mnt->source, &st) < 0)
-        return mount_error(err, mnt->source ? errno : EINVAL, m, "bind source");
-      is_dir = S_ISDIR(st.st_mode);
+      if (mnt->source == NULL || stat (mnt->source, &st) < 0)
+        return mount_error (err, mnt->source ? errno : EINVAL, m, "bind source");
+      is_dir = S_ISDIR (st.st_mode);
     }
-  target = create_mount_target(m->rootfd, mnt->destination, is_dir, err);
+  target = create_mount_target (m->rootfd, mnt->destination, is_dir, err);
   if (target < 0)
-    return ic_error_wrap(err, "mounts[%zu]", m->index);
-  fd_path(buf, target);
+    return ic_error_wrap (err, "mounts[%zu]", m->index);
+  fd_path (buf, target);
 
   if (opts.bind)
     {
-      if (mount(mnt->source, buf, NULL, MS_BIND | (opts.recursive ? MS_REC : 0), NULL) < 0)
-        return mount_error(err, errno, m, "bind mount");
+      if (mount (mnt->source, buf, NULL, MS_BIND | (opts.recursive ? MS_REC : 0), NULL) < 0)
+        return mount_error (err, errno, m, "bind mount");
       /* The fd still points below the new mount: reopen to reach the mount itself. */
-      close(target);
-      target = open_in_root(m->rootfd, mnt->destination, O_PATH, 0, err);
+      close (target);
+      target = open_in_root (m->rootfd, mnt->destination, O_PATH, 0, err);
       if (target < 0)
         return -1;
-      if (setattr(target, "", false, opts.attr_set, opts.attr_clr) < 0)
-        return mount_error(err, errno, m, "set bind mount options");
+      if (setattr (target, "", false, opts.attr_set, opts.attr_clr) < 0)
+        return mount_error (err, errno, m, "set bind mount options");
     }
-  else if (strcmp(type, "cgroup") == 0)
+  else if (strcmp (type, "cgroup") == 0)
     {
-      if (mount_cgroup(m, buf, &opts, err) < 0)
+      if (mount_cgroup (m, buf, &opts, err) < 0)
         return -1;
     }
-  else if (mount(mnt->source ? mnt->source : type, buf, type, opts.flags, opts.data) < 0)
+  else if (mount (mnt->source ? mnt->source : type, buf, type, opts.flags, opts.data) < 0)
     {
       int saved = errno;
       /* Without its own network namespace a user namespace may not mount sysfs. */
-      if (!(strcmp(type, "sysfs") == 0 && in_userns && saved == EPERM
-            && mount("/sys", buf, NULL, MS_BIND | MS_REC, NULL) == 0))
+      if (!(strcmp (type, "sysfs") == 0 && in_userns && saved == EPERM
+            && mount ("/sys", buf, NULL, MS_BIND | MS_REC, NULL) == 0))
         {
-          cleanup_free char *what = xasprintf("mount %s", type[0] ? type : "(no type)");
-          return mount_error(err, saved, m, what);
+          cleanup_free char *what = xasprintf ("mount %s", type[0] ? type : "(no type)");
+          return mount_error (err, saved, m, what);
         }
     }
   if (opts.bind || opts.propagation || opts.rattr_set || opts.rattr_clr)
     {
-      close(target);
-      target = open_in_root(m->rootfd, mnt->destination, O_PATH, 0, err);
+      close (target);
+      target = open_in_root (m->rootfd, mnt->destination, O_PATH, 0, err);
       if (target < 0)
         return -1;
-      fd_path(buf, target);
+      fd_path (buf, target);
     }
-  if (setattr(target, "", true, opts.rattr_set, opts.rattr_clr) < 0)
-    return mount_error(err, errno, m, "set recursive mount options");
-  if (opts.propagation && mount(NULL, buf, NULL, opts.propagation, NULL) < 0)
-    return mount_error(err, errno, m, "set mount propagation");
+  if (setattr (target, "", true, opts.rattr_set, opts.rattr_clr) < 0)
+    return mount_error (err, errno, m, "set recursive mount options");
+  if (opts.propagation && mount (NULL, buf, NULL, opts.propagation, NULL) < 0)
+    return mount_error (err, errno, m, "set mount propagation");
   return 0;
 }
 
@@ -350,70 +350,70 @@ static const char *const default_symlinks[][2] = {
 
 /* Creates one device node below rootfd; in a user namespace binds the host's node instead. */
 static int
-create_device(int rootfd, const struct oci_device *d, bool in_userns, ic_error_t *err)
+create_device (int rootfd, const struct oci_device *d, bool in_userns, ic_error_t *err)
 {
-  cleanup_free char *parent = xstrdup(d->path);
-  char *slash = strrchr(parent, '/');
+  cleanup_free char *parent = xstrdup (d->path);
+  char *slash = strrchr (parent, '/');
   const char *name = slash + 1;
   cleanup_close int dirfd = -1;
   mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
   mode_t mode = d->has_file_mode ? d->file_mode : 0666;
 
   *slash = '\0';
-  dirfd = mkdir_p_in_root(rootfd, parent[0] ? parent : "/", 0755, err);
+  dirfd = mkdir_p_in_root (rootfd, parent[0] ? parent : "/", 0755, err);
   if (dirfd < 0)
     return -1;
   /* The path may already be there (a bind-mounted /dev, an image file): replace files only. */
-  unlinkat(dirfd, name, 0);
+  unlinkat (dirfd, name, 0);
   if (!in_userns || d->type == 'p')
     {
-      if (mknodat(dirfd, name, type | mode, makedev(d->major, d->minor)) < 0)
-        return ic_error(err, errno, "mknod `%s`", d->path);
-      if (fchmodat(dirfd, name, mode, 0) < 0)
-        return ic_error(err, errno, "chmod `%s`", d->path);
+      if (mknodat (dirfd, name, type | mode, makedev (d->major, d->minor)) < 0)
+        return ic_error (err, errno, "mknod `%s`", d->path);
+      if (fchmodat (dirfd, name, mode, 0) < 0)
+        return ic_error (err, errno, "chmod `%s`", d->path);
       if ((d->has_uid || d->has_gid)
-          && fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
-                      AT_SYMLINK_NOFOLLOW)
+          && fchownat (dirfd, name, d->has_uid ? d->uid : (uid_t)-1,
+                       d->has_gid ? d->gid : (gid_t)-1, AT_SYMLINK_NOFOLLOW)
                  < 0)
-        return ic_error(err, errno, "chown `%s`", d->path);
+        return ic_error (err, errno, "chown `%s`", d->path);
       return 0;
     }
   {
-    cleanup_close int fd = openat(dirfd, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+    cleanup_close int fd = openat (dirfd, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
     char buf[FD_PATH_SIZE];
     if (fd < 0)
-      return ic_error(err, errno, "create `%s`", d->path);
-    close(fd);
-    fd = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 || mount(d->path, fd_path(buf, fd), NULL, MS_BIND, NULL) < 0)
-      return ic_error(err, errno, "bind mount device `%s` from the host", d->path);
+      return ic_error (err, errno, "create `%s`", d->path);
+    close (fd);
+    fd = openat (dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || mount (d->path, fd_path (buf, fd), NULL, MS_BIND, NULL) < 0)
+      return ic_error (err, errno, "bind mount device `%s` from the host", d->path);
   }
   return 0;
 }
 
 /* True when the config bind-mounts the host's /dev: then devices come with it. */
 static bool
-dev_is_bind_mounted(const struct oci_config *config)
+dev_is_bind_mounted (const struct oci_config *config)
 {
   for (size_t i = 0; i < config->mounts_len; i++)
     {
       const struct oci_mount *m = &config->mounts[i];
-      if (strcmp(m->destination, "/dev") == 0 && m->type && strcmp(m->type, "bind") == 0)
+      if (strcmp (m->destination, "/dev") == 0 && m->type && strcmp (m->type, "bind") == 0)
         return true;
-      if (strcmp(m->destination, "/dev") == 0)
+      if (strcmp (m->destination, "/dev") == 0)
         for (char **o = m->options; o && *o; o++)
-          if (strcmp(*o, "bind") == 0 || strcmp(*o, "rbind") == 0)
+          if (strcmp (*o, "bind") == 0 || strcmp (*o, "rbind") == 0)
             return true;
     }
   return false;
 }
 
 static int
-create_devices(const struct oci_config *config, int rootfd, bool in_userns, ic_error_t *err)
+create_devices (const struct oci_config *config, int rootfd, bool in_userns, ic_error_t *err)
 {
-  if (!dev_is_bind_mounted(config))
+  if (!dev_is_bind_mounted (config))
     {
-      for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+      for (size_t i = 0; i < sizeof (default_devices) / sizeof (default_devices[0]); i++)
         {
           struct oci_device d = { .type = 'c',
                                   .path = (char *)default_devices[i].path,
@@ -421,118 +421,119 @@ create_devices(const struct oci_config *config, int rootfd, bool in_userns, ic_e
                                   .minor = default_devices[i].minor,
                                   .has_file_mode = true,
                                   .file_mode = 0666 };
-          if (create_device(rootfd, &d, in_userns, err) < 0)
-            return ic_error_wrap(err, "default devices");
+          if (create_device (rootfd, &d, in_userns, err) < 0)
+            return ic_error_wrap (err, "default devices");
         }
-      for (size_t i = 0; i < sizeof(default_symlinks) / sizeof(default_symlinks[0]); i++)
+      for (size_t i = 0; i < sizeof (default_symlinks) / sizeof (default_symlinks[0]); i++)
         {
-          cleanup_close int devfd = mkdir_p_in_root(rootfd, "/dev", 0755, err);
-          const char *name = default_symlinks[i][1] + strlen("/dev/");
+          cleanup_close int devfd = mkdir_p_in_root (rootfd, "/dev", 0755, err);
+          const char *name = default_symlinks[i][1] + strlen ("/dev/");
           if (devfd < 0)
             return -1;
-          if (symlinkat(default_symlinks[i][0], devfd, name) < 0 && errno != EEXIST)
-            return ic_error(err, errno, "symlink `%s`", default_symlinks[i][1]);
+          if (symlinkat (default_symlinks[i][0], devfd, name) < 0 && errno != EEXIST)
+            return ic_error (err, errno, "symlink `%s`", default_symlinks[i][1]);
         }
     }
   for (size_t i = 0; i < config->linux_.devices_len; i++)
-    if (create_device(rootfd, &config->linux_.devices[i], in_userns, err) < 0)
-      return ic_error_wrap(err, "linux.devices[%zu]", i);
+    if (create_device (rootfd, &config->linux_.devices[i], in_userns, err) < 0)
+      return ic_error_wrap (err, "linux.devices[%zu]", i);
   return 0;
 }
 
 int
-rootfs_prepare(const struct oci_config *config, const char *rootfs, bool in_userns, ic_error_t *err)
+rootfs_prepare (const struct oci_config *config, const char *rootfs, bool in_userns,
+                ic_error_t *err)
 {
   const char *prop = config->linux_.rootfs_propagation;
-  unsigned long flags = prop ? mount_propagation_flags(prop) : 0;
+  unsigned long flags = prop ? mount_propagation_flags (prop) : 0;
   cleanup_close int rootfd = -1;
 
   /* Nothing we mount may propagate back to the host. pivot_root also refuses a shared parent. */
-  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-    return ic_error(err, errno, "make / a slave mount");
-  if (flags && !(flags & MS_SHARED) && mount(NULL, "/", NULL, flags, NULL) < 0)
-    return ic_error(err, errno, "linux.rootfsPropagation: set `%s` on /", prop);
-  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return ic_error(err, errno, "root.path: bind mount `%s`", rootfs);
-  rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (mount (NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return ic_error (err, errno, "make / a slave mount");
+  if (flags && !(flags & MS_SHARED) && mount (NULL, "/", NULL, flags, NULL) < 0)
+    return ic_error (err, errno, "linux.rootfsPropagation: set `%s` on /", prop);
+  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return ic_error (err, errno, "root.path: bind mount `%s`", rootfs);
+  rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
-    return ic_error(err, errno, "root.path: open `%s`", rootfs);
+    return ic_error (err, errno, "root.path: open `%s`", rootfs);
   for (size_t i = 0; i < config->mounts_len; i++)
     {
       struct mount_ctx m = { .rootfd = rootfd, .index = i, .mount = &config->mounts[i] };
-      if (do_mount(&m, in_userns, err) < 0)
+      if (do_mount (&m, in_userns, err) < 0)
         return -1;
     }
-  return create_devices(config, rootfd, in_userns, err);
+  return create_devices (config, rootfd, in_userns, err);
 }
 
 int
-rootfs_pivot(const char *rootfs, bool no_pivot, ic_error_t *err)
+rootfs_pivot (const char *rootfs, bool no_pivot, ic_error_t *err)
 {
-  if (chdir(rootfs) < 0)
-    return ic_error(err, errno, "chdir to the rootfs `%s`", rootfs);
+  if (chdir (rootfs) < 0)
+    return ic_error (err, errno, "chdir to the rootfs `%s`", rootfs);
   if (no_pivot)
     {
-      if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
-        return ic_error(err, errno, "--no-pivot: move the rootfs to /");
-      if (chroot(".") < 0)
-        return ic_error(err, errno, "--no-pivot: chroot");
+      if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+        return ic_error (err, errno, "--no-pivot: move the rootfs to /");
+      if (chroot (".") < 0)
+        return ic_error (err, errno, "--no-pivot: chroot");
     }
   else
     {
       /* pivot_root(".", ".") stacks the old root on the new one; then detach the old root. */
-      if (syscall(SYS_pivot_root, ".", ".") < 0)
-        return ic_error(err, errno, "pivot_root to `%s` (try --no-pivot on a ramfs root)", rootfs);
-      if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-        return ic_error(err, errno, "make the old root a slave mount");
-      if (umount2(".", MNT_DETACH) < 0)
-        return ic_error(err, errno, "unmount the old root");
+      if (syscall (SYS_pivot_root, ".", ".") < 0)
+        return ic_error (err, errno, "pivot_root to `%s` (try --no-pivot on a ramfs root)", rootfs);
+      if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return ic_error (err, errno, "make the old root a slave mount");
+      if (umount2 (".", MNT_DETACH) < 0)
+        return ic_error (err, errno, "unmount the old root");
     }
-  if (chdir("/") < 0)
-    return ic_error(err, errno, "chdir /");
+  if (chdir ("/") < 0)
+    return ic_error (err, errno, "chdir /");
   return 0;
 }
 
 static int
-mask_path(const char *path, ic_error_t *err)
+mask_path (const char *path, ic_error_t *err)
 {
   struct stat st;
-  if (stat(path, &st) < 0)
-    return errno == ENOENT ? 0 : ic_error(err, errno, "linux.maskedPaths: stat `%s`", path);
-  if (S_ISDIR(st.st_mode))
+  if (stat (path, &st) < 0)
+    return errno == ENOENT ? 0 : ic_error (err, errno, "linux.maskedPaths: stat `%s`", path);
+  if (S_ISDIR (st.st_mode))
     {
-      if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
-        return ic_error(err, errno, "linux.maskedPaths: mask `%s`", path);
+      if (mount ("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+        return ic_error (err, errno, "linux.maskedPaths: mask `%s`", path);
     }
-  else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
-    return ic_error(err, errno, "linux.maskedPaths: mask `%s`", path);
+  else if (mount ("/dev/null", path, NULL, MS_BIND, NULL) < 0)
+    return ic_error (err, errno, "linux.maskedPaths: mask `%s`", path);
   return 0;
 }
 
 static int
-readonly_path(const char *path, ic_error_t *err)
+readonly_path (const char *path, ic_error_t *err)
 {
-  if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return errno == ENOENT ? 0 : ic_error(err, errno, "linux.readonlyPaths: bind `%s`", path);
-  if (setattr(AT_FDCWD, path, true, MOUNT_ATTR_RDONLY, 0) < 0)
-    return ic_error(err, errno, "linux.readonlyPaths: make `%s` read-only", path);
+  if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return errno == ENOENT ? 0 : ic_error (err, errno, "linux.readonlyPaths: bind `%s`", path);
+  if (setattr (AT_FDCWD, path, true, MOUNT_ATTR_RDONLY, 0) < 0)
+    return ic_error (err, errno, "linux.readonlyPaths: make `%s` read-only", path);
   return 0;
 }
 
 int
-rootfs_finalize(const struct oci_config *config, ic_error_t *err)
+rootfs_finalize (const struct oci_config *config, ic_error_t *err)
 {
   const char *prop = config->linux_.rootfs_propagation;
 
   for (char **p = config->linux_.masked_paths; p && *p; p++)
-    if (mask_path(*p, err) < 0)
+    if (mask_path (*p, err) < 0)
       return -1;
   for (char **p = config->linux_.readonly_paths; p && *p; p++)
-    if (readonly_path(*p, err) < 0)
+    if (readonly_path (*p, err) < 0)
       return -1;
-  if (config->root_readonly && setattr(AT_FDCWD, "/", false, MOUNT_ATTR_RDONLY, 0) < 0)
-    return ic_error(err, errno, "root.readonly: remount / read-only");
-  if (prop && mount(NULL, "/", NULL, mount_propagation_flags(prop), NULL) < 0)
-    return ic_error(err, errno, "linux.rootfsPropagation: set `%s`", prop);
+  if (config->root_readonly && setattr (AT_FDCWD, "/", false, MOUNT_ATTR_RDONLY, 0) < 0)
+    return ic_error (err, errno, "root.readonly: remount / read-only");
+  if (prop && mount (NULL, "/", NULL, mount_propagation_flags (prop), NULL) < 0)
+    return ic_error (err, errno, "linux.rootfsPropagation: set `%s`", prop);
   return 0;
 }

@@ -31,52 +31,52 @@
 /* ---------------------------------------------------------------- validation (parent) */
 
 static int
-sysctl_namespace(const char *key)
+sysctl_namespace (const char *key)
 {
   static const char *const ipc_keys[]
       = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
           "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
-  for (size_t i = 0; i < sizeof(ipc_keys) / sizeof(ipc_keys[0]); i++)
-    if (strcmp(key, ipc_keys[i]) == 0)
+  for (size_t i = 0; i < sizeof (ipc_keys) / sizeof (ipc_keys[0]); i++)
+    if (strcmp (key, ipc_keys[i]) == 0)
       return CLONE_NEWIPC;
-  if (has_prefix(key, "fs.mqueue."))
+  if (has_prefix (key, "fs.mqueue."))
     return CLONE_NEWIPC;
-  if (has_prefix(key, "net."))
+  if (has_prefix (key, "net."))
     return CLONE_NEWNET;
-  if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+  if (strcmp (key, "kernel.hostname") == 0 || strcmp (key, "kernel.domainname") == 0)
     return CLONE_NEWUTS;
   return 0;
 }
 
 int
-spawn_validate(const struct oci_config *config, ic_error_t *err)
+spawn_validate (const struct oci_config *config, ic_error_t *err)
 {
   const struct oci_linux *l = &config->linux_;
 
   if (config->process == NULL)
-    return ic_error(err, 0, "process: is required to create a container");
+    return ic_error (err, 0, "process: is required to create a container");
   if (config->process->terminal)
-    return ic_error(err, ENOTSUP,
-                    "process.terminal: terminal support is not implemented yet; "
-                    "set it to false");
-  if (oci_config_namespace(config, CLONE_NEWNS) == NULL)
-    return ic_error(err, 0, "linux.namespaces: a mount namespace is required");
+    return ic_error (err, ENOTSUP,
+                     "process.terminal: terminal support is not implemented yet; "
+                     "set it to false");
+  if (oci_config_namespace (config, CLONE_NEWNS) == NULL)
+    return ic_error (err, 0, "linux.namespaces: a mount namespace is required");
   for (size_t i = 0; i < l->sysctl_len; i++)
     {
       const char *key = l->sysctl[i].key;
-      int ns = sysctl_namespace(key);
-      if (strstr(key, "..") || strchr(key, '/'))
-        return ic_error(err, 0, "linux.sysctl: invalid key `%s`", key);
+      int ns = sysctl_namespace (key);
+      if (strstr (key, "..") || strchr (key, '/'))
+        return ic_error (err, 0, "linux.sysctl: invalid key `%s`", key);
       if (ns == 0)
-        return ic_error(err, 0,
-                        "linux.sysctl: `%s` is not namespaced; refusing to change the "
-                        "host's value",
-                        key);
-      if (oci_config_namespace(config, ns) == NULL || oci_config_namespace(config, ns)->path)
-        return ic_error(err, 0, "linux.sysctl: `%s` needs a new %s namespace", key,
-                        ns == CLONE_NEWNET   ? "network"
-                        : ns == CLONE_NEWIPC ? "ipc"
-                                             : "uts");
+        return ic_error (err, 0,
+                         "linux.sysctl: `%s` is not namespaced; refusing to change the "
+                         "host's value",
+                         key);
+      if (oci_config_namespace (config, ns) == NULL || oci_config_namespace (config, ns)->path)
+        return ic_error (err, 0, "linux.sysctl: `%s` needs a new %s namespace", key,
+                         ns == CLONE_NEWNET   ? "network"
+                         : ns == CLONE_NEWIPC ? "ipc"
+                                              : "uts");
     }
   return 0;
 }
@@ -84,206 +84,206 @@ spawn_validate(const struct oci_config *config, ic_error_t *err)
 /* ---------------------------------------------------------------- container init (child) */
 
 static int
-set_sysctls(const struct oci_linux *l, ic_error_t *err)
+set_sysctls (const struct oci_linux *l, ic_error_t *err)
 {
   for (size_t i = 0; i < l->sysctl_len; i++)
     {
-      cleanup_free char *path = xasprintf("/proc/sys/%s", l->sysctl[i].key);
-      for (char *c = path + strlen("/proc/sys/"); *c; c++)
+      cleanup_free char *path = xasprintf ("/proc/sys/%s", l->sysctl[i].key);
+      for (char *c = path + strlen ("/proc/sys/"); *c; c++)
         if (*c == '.')
           *c = '/';
-      if (write_existing_file(path, l->sysctl[i].value, strlen(l->sysctl[i].value), err) < 0)
-        return ic_error_wrap(err, "linux.sysctl: `%s`", l->sysctl[i].key);
+      if (write_existing_file (path, l->sysctl[i].value, strlen (l->sysctl[i].value), err) < 0)
+        return ic_error_wrap (err, "linux.sysctl: `%s`", l->sysctl[i].key);
     }
   return 0;
 }
 
 static int
-set_process_limits(const struct oci_process *p, ic_error_t *err)
+set_process_limits (const struct oci_process *p, ic_error_t *err)
 {
   for (size_t i = 0; i < p->rlimits_len; i++)
     {
       struct rlimit r = { p->rlimits[i].soft, p->rlimits[i].hard };
-      if (setrlimit(p->rlimits[i].resource, &r) < 0)
-        return ic_error(err, errno, "process.rlimits[%zu]: set %s", i, p->rlimits[i].type);
+      if (setrlimit (p->rlimits[i].resource, &r) < 0)
+        return ic_error (err, errno, "process.rlimits[%zu]: set %s", i, p->rlimits[i].type);
     }
   if (p->has_oom_score_adj)
     {
       char buf[16];
-      int len = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-      if (write_existing_file("/proc/self/oom_score_adj", buf, len, err) < 0)
-        return ic_error_wrap(err, "process.oomScoreAdj");
+      int len = snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
+      if (write_existing_file ("/proc/self/oom_score_adj", buf, len, err) < 0)
+        return ic_error_wrap (err, "process.oomScoreAdj");
     }
   return 0;
 }
 
 static int
-set_hostname(const struct oci_config *config, ic_error_t *err)
+set_hostname (const struct oci_config *config, ic_error_t *err)
 {
   if (config->hostname && config->hostname[0]
-      && sethostname(config->hostname, strlen(config->hostname)) < 0)
-    return ic_error(err, errno, "hostname: set `%s`", config->hostname);
+      && sethostname (config->hostname, strlen (config->hostname)) < 0)
+    return ic_error (err, errno, "hostname: set `%s`", config->hostname);
   if (config->domainname && config->domainname[0]
-      && setdomainname(config->domainname, strlen(config->domainname)) < 0)
-    return ic_error(err, errno, "domainname: set `%s`", config->domainname);
+      && setdomainname (config->domainname, strlen (config->domainname)) < 0)
+    return ic_error (err, errno, "domainname: set `%s`", config->domainname);
   return 0;
 }
 
 static const char *
-env_lookup(char *const *env, const char *name)
+env_lookup (char *const *env, const char *name)
 {
-  size_t len = strlen(name);
+  size_t len = strlen (name);
   for (char *const *e = env; e && *e; e++)
-    if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+    if (strncmp (*e, name, len) == 0 && (*e)[len] == '=')
       return *e + len + 1;
   return NULL;
 }
 
 /* execvp's search, but with the container's PATH rather than ours. */
 static int
-find_executable(const struct oci_process *p, char **out, ic_error_t *err)
+find_executable (const struct oci_process *p, char **out, ic_error_t *err)
 {
   const char *name = p->args[0];
-  const char *path = env_lookup(p->env, "PATH");
+  const char *path = env_lookup (p->env, "PATH");
   cleanup_free char *copy = NULL;
   char *save = NULL;
   int last_errno = ENOENT;
 
-  if (strchr(name, '/'))
+  if (strchr (name, '/'))
     {
-      if (access(name, X_OK) < 0)
-        return ic_error(err, errno, "process.args[0]: `%s`", name);
-      *out = xstrdup(name);
+      if (access (name, X_OK) < 0)
+        return ic_error (err, errno, "process.args[0]: `%s`", name);
+      *out = xstrdup (name);
       return 0;
     }
-  copy = xstrdup(path ? path : DEFAULT_PATH);
-  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+  copy = xstrdup (path ? path : DEFAULT_PATH);
+  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
     {
-      cleanup_free char *candidate = xasprintf("%s/%s", dir[0] ? dir : ".", name);
+      cleanup_free char *candidate = xasprintf ("%s/%s", dir[0] ? dir : ".", name);
       struct stat st;
-      if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode))
+      if (stat (candidate, &st) == 0 && S_ISREG (st.st_mode))
         {
-          if (access(candidate, X_OK) == 0)
+          if (access (candidate, X_OK) == 0)
             {
-              *out = steal_pointer(&candidate);
+              *out = steal_pointer (&candidate);
               return 0;
             }
           last_errno = EACCES;
         }
     }
-  return ic_error(err, last_errno, "process.args[0]: `%s` not found in $PATH", name);
+  return ic_error (err, last_errno, "process.args[0]: `%s` not found in $PATH", name);
 }
 
 static int
-switch_user(const struct oci_process *p, ic_error_t *err)
+switch_user (const struct oci_process *p, ic_error_t *err)
 {
   const struct oci_user *u = &p->user;
-  if (setgroups(u->additional_gids_len, u->additional_gids) < 0)
-    return ic_error(err, errno, "process.user.additionalGids: setgroups");
-  if (setresgid(u->gid, u->gid, u->gid) < 0)
-    return ic_error(err, errno, "process.user.gid: set gid %u", u->gid);
-  if (setresuid(u->uid, u->uid, u->uid) < 0)
-    return ic_error(err, errno, "process.user.uid: set uid %u", u->uid);
-  umask(u->has_umask ? u->umask : 0022);
+  if (setgroups (u->additional_gids_len, u->additional_gids) < 0)
+    return ic_error (err, errno, "process.user.additionalGids: setgroups");
+  if (setresgid (u->gid, u->gid, u->gid) < 0)
+    return ic_error (err, errno, "process.user.gid: set gid %u", u->gid);
+  if (setresuid (u->uid, u->uid, u->uid) < 0)
+    return ic_error (err, errno, "process.user.uid: set uid %u", u->uid);
+  umask (u->has_umask ? u->umask : 0022);
   return 0;
 }
 
 /* Blocks until `rune start` writes to the exec FIFO. */
 static int
-wait_for_start(int fifo_fd, ic_error_t *err)
+wait_for_start (int fifo_fd, ic_error_t *err)
 {
   struct pollfd p = { .fd = fifo_fd, .events = POLLIN };
   char c;
   /* A FIFO that never had a writer does not report POLLHUP, so this waits for start. */
-  while (poll(&p, 1, -1) < 0)
+  while (poll (&p, 1, -1) < 0)
     if (errno != EINTR)
-      return ic_error(err, errno, "wait on the exec FIFO");
-  if (read(fifo_fd, &c, 1) != 1)
-    return ic_error(err, errno, "read the exec FIFO");
-  close(fifo_fd);
+      return ic_error (err, errno, "wait on the exec FIFO");
+  if (read (fifo_fd, &c, 1) != 1)
+    return ic_error (err, errno, "read the exec FIFO");
+  close (fifo_fd);
   return 0;
 }
 
 /* After `rune start`: startContainer hooks, then become the user process. */
 static int
-start_process(const struct spawn *s, const char *state_json, const char *exe, ic_error_t *err)
+start_process (const struct spawn *s, const char *state_json, const char *exe, ic_error_t *err)
 {
   const struct oci_process *p = s->config->process;
 
-  if (wait_for_start(s->fifo_fd, err) < 0)
+  if (wait_for_start (s->fifo_fd, err) < 0)
     return -1;
-  if (hooks_run(&s->config->hooks[OCI_HOOK_START_CONTAINER], OCI_HOOK_START_CONTAINER, state_json,
-                err)
+  if (hooks_run (&s->config->hooks[OCI_HOOK_START_CONTAINER], OCI_HOOK_START_CONTAINER, state_json,
+                 err)
       < 0)
     return -1;
-  if (switch_user(p, err) < 0)
+  if (switch_user (p, err) < 0)
     return -1;
-  if (chdir(p->cwd) < 0)
-    return ic_error(err, errno, "process.cwd: chdir `%s`", p->cwd);
-  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return ic_error(err, errno, "process.noNewPrivileges");
+  if (chdir (p->cwd) < 0)
+    return ic_error (err, errno, "process.cwd: chdir `%s`", p->cwd);
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return ic_error (err, errno, "process.noNewPrivileges");
   /* No fd of ours may reach the container (CVE-2024-21626): all beyond the preserved ones are
      close-on-exec, and so are the state directory and FIFO fds. */
-  close_fds_from(3 + s->preserve_fds, true);
-  execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
-  return ic_error(err, errno, "exec `%s`", exe);
+  close_fds_from (3 + s->preserve_fds, true);
+  execve (exe, p->args, p->env ? p->env : (char *[]){ NULL });
+  return ic_error (err, errno, "exec `%s`", exe);
 }
 
 static void
-report_start_error(const struct spawn *s, ic_error_t error)
+report_start_error (const struct spawn *s, ic_error_t error)
 {
-  const char *msg = ic_error_message(error);
-  write_file_at(s->state_dirfd, STATE_START_ERROR, msg, strlen(msg), 0600, NULL);
-  dprintf(2, "rune: %s\n", msg);
+  const char *msg = ic_error_message (error);
+  write_file_at (s->state_dirfd, STATE_START_ERROR, msg, strlen (msg), 0600, NULL);
+  dprintf (2, "rune: %s\n", msg);
 }
 
 static void
-reset_signals(void)
+reset_signals (void)
 {
   sigset_t all;
   for (int sig = 1; sig < NSIG; sig++)
-    signal(sig, SIG_DFL);
-  sigemptyset(&all);
-  sigprocmask(SIG_SETMASK, &all, NULL);
+    signal (sig, SIG_DFL);
+  sigemptyset (&all);
+  sigprocmask (SIG_SETMASK, &all, NULL);
 }
 
-static void __attribute__((noreturn)) container_init(struct spawn *s)
+static void __attribute__ ((noreturn)) container_init (struct spawn *s)
 {
   const struct oci_config *config = s->config;
-  bool in_userns = oci_config_namespace(config, CLONE_NEWUSER) != NULL;
+  bool in_userns = oci_config_namespace (config, CLONE_NEWUSER) != NULL;
   cleanup_error ic_error_t err = NULL;
   cleanup_free char *exe = NULL;
   struct sync_msg msg = { 0 };
 
-  reset_signals();
-  if (setsid() < 0)
-    ic_error(&err, errno, "setsid");
-  if (err || rootfs_prepare(config, s->rootfs, in_userns, &err) < 0
-      || set_hostname(config, &err) < 0 || set_sysctls(&config->linux_, &err) < 0
-      || set_process_limits(config->process, &err) < 0
-      || sync_send(s->sync_fd, SYNC_RUNTIME_READY, 0, NULL, &err) < 0
-      || sync_expect(s->sync_fd, SYNC_CONTINUE, &msg, &err) < 0
-      || hooks_run(&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,
-                   msg.payload, &err)
+  reset_signals ();
+  if (setsid () < 0)
+    ic_error (&err, errno, "setsid");
+  if (err || rootfs_prepare (config, s->rootfs, in_userns, &err) < 0
+      || set_hostname (config, &err) < 0 || set_sysctls (&config->linux_, &err) < 0
+      || set_process_limits (config->process, &err) < 0
+      || sync_send (s->sync_fd, SYNC_RUNTIME_READY, 0, NULL, &err) < 0
+      || sync_expect (s->sync_fd, SYNC_CONTINUE, &msg, &err) < 0
+      || hooks_run (&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,
+                    msg.payload, &err)
              < 0
-      || rootfs_pivot(s->rootfs, s->no_pivot, &err) < 0 || rootfs_finalize(config, &err) < 0
-      || find_executable(config->process, &exe, &err) < 0)
+      || rootfs_pivot (s->rootfs, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
+      || find_executable (config->process, &exe, &err) < 0)
     {
-      sync_send_error(s->sync_fd, err);
-      _exit(1);
+      sync_send_error (s->sync_fd, err);
+      _exit (1);
     }
-  if (sync_send(s->sync_fd, SYNC_CREATED, 0, NULL, &err) < 0)
-    _exit(1);
-  close(s->sync_fd);
-  start_process(s, msg.payload, exe, &err);
-  report_start_error(s, err);
-  _exit(err && err->status == ENOENT ? 127 : err && err->status == EACCES ? 126 : 1);
+  if (sync_send (s->sync_fd, SYNC_CREATED, 0, NULL, &err) < 0)
+    _exit (1);
+  close (s->sync_fd);
+  start_process (s, msg.payload, exe, &err);
+  report_start_error (s, err);
+  _exit (err && err->status == ENOENT ? 127 : err && err->status == EACCES ? 126 : 1);
 }
 
 /* ---------------------------------------------------------------- intermediate (child) */
 
 static int
-join_namespaces(const struct oci_config *config, ic_error_t *err)
+join_namespaces (const struct oci_config *config, ic_error_t *err)
 {
   const struct oci_linux *l = &config->linux_;
   int fds[8]; /* the parser refuses duplicate types, so there are at most 8 */
@@ -295,10 +295,10 @@ join_namespaces(const struct oci_config *config, ic_error_t *err)
       fds[i] = -1;
       if (l->namespaces[i].path == NULL)
         continue;
-      fds[i] = open(l->namespaces[i].path, O_RDONLY | O_CLOEXEC);
+      fds[i] = open (l->namespaces[i].path, O_RDONLY | O_CLOEXEC);
       if (fds[i] < 0)
-        return ic_error(err, errno, "linux.namespaces[%zu].path: open `%s`", i,
-                        l->namespaces[i].path);
+        return ic_error (err, errno, "linux.namespaces[%zu].path: open `%s`", i,
+                         l->namespaces[i].path);
     }
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < n; i++)
@@ -307,19 +307,19 @@ join_namespaces(const struct oci_config *config, ic_error_t *err)
         /* The user namespace first: it owns the others. */
         if (fds[i] < 0 || (pass == 0) != (ns->type == CLONE_NEWUSER))
           continue;
-        if (setns(fds[i], ns->type) < 0)
-          return ic_error(err, errno, "linux.namespaces[%zu]: join %s namespace `%s`", i,
-                          ns->type_name, ns->path);
-        close(fds[i]);
+        if (setns (fds[i], ns->type) < 0)
+          return ic_error (err, errno, "linux.namespaces[%zu]: join %s namespace `%s`", i,
+                           ns->type_name, ns->path);
+        close (fds[i]);
         fds[i] = -1;
       }
   return 0;
 }
 
 static int
-unshare_namespaces(const struct oci_config *config, int sync_fd, ic_error_t *err)
+unshare_namespaces (const struct oci_config *config, int sync_fd, ic_error_t *err)
 {
-  const struct oci_namespace *userns = oci_config_namespace(config, CLONE_NEWUSER);
+  const struct oci_namespace *userns = oci_config_namespace (config, CLONE_NEWUSER);
   int flags = 0;
 
   for (size_t i = 0; i < config->linux_.namespaces_len; i++)
@@ -330,28 +330,28 @@ unshare_namespaces(const struct oci_config *config, int sync_fd, ic_error_t *err
   if (userns && userns->path == NULL)
     {
       struct sync_msg msg;
-      if (unshare(CLONE_NEWUSER) < 0)
-        return ic_error(err, errno, "linux.namespaces: create user namespace");
-      if (sync_send(sync_fd, SYNC_USERNS_READY, 0, NULL, err) < 0
-          || sync_expect(sync_fd, SYNC_USERNS_MAPPED, &msg, err) < 0)
+      if (unshare (CLONE_NEWUSER) < 0)
+        return ic_error (err, errno, "linux.namespaces: create user namespace");
+      if (sync_send (sync_fd, SYNC_USERNS_READY, 0, NULL, err) < 0
+          || sync_expect (sync_fd, SYNC_USERNS_MAPPED, &msg, err) < 0)
         return -1;
     }
   if (userns)
     {
       /* Become the namespace's root, so we may mount and create namespaces it owns. */
-      if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-        return ic_error(err, errno,
-                        "linux.uidMappings: become root in the user namespace "
-                        "(is uid/gid 0 mapped?)");
-      if (setgroups(0, NULL) < 0 && errno != EPERM)
-        return ic_error(err, errno, "setgroups in the user namespace");
+      if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+        return ic_error (err, errno,
+                         "linux.uidMappings: become root in the user namespace "
+                         "(is uid/gid 0 mapped?)");
+      if (setgroups (0, NULL) < 0 && errno != EPERM)
+        return ic_error (err, errno, "setgroups in the user namespace");
       /* Changing uid made us non-dumpable, so /proc/self would be the host root's: the
          setup below needs /proc/self/fd and timens_offsets. execve resets it. */
-      if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-        return ic_error(err, errno, "prctl PR_SET_DUMPABLE");
+      if (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        return ic_error (err, errno, "prctl PR_SET_DUMPABLE");
     }
-  if (flags && unshare(flags) < 0)
-    return ic_error(err, errno, "linux.namespaces: unshare namespaces (flags %#x)", flags);
+  if (flags && unshare (flags) < 0)
+    return ic_error (err, errno, "linux.namespaces: unshare namespaces (flags %#x)", flags);
   if (config->linux_.time_offsets_len)
     {
       char buf[256];
@@ -359,153 +359,155 @@ unshare_namespaces(const struct oci_config *config, int sync_fd, ic_error_t *err
       for (size_t i = 0; i < config->linux_.time_offsets_len; i++)
         {
           const struct oci_time_offset *t = &config->linux_.time_offsets[i];
-          len += snprintf(buf + len, sizeof(buf) - len, "%s %lld %u\n",
-                          t->clock == CLOCK_MONOTONIC ? "monotonic" : "boottime",
-                          (long long)t->secs, t->nanosecs);
+          len += snprintf (buf + len, sizeof (buf) - len, "%s %lld %u\n",
+                           t->clock == CLOCK_MONOTONIC ? "monotonic" : "boottime",
+                           (long long)t->secs, t->nanosecs);
         }
-      if (write_existing_file("/proc/self/timens_offsets", buf, len, err) < 0)
-        return ic_error_wrap(err, "linux.timeOffsets");
+      if (write_existing_file ("/proc/self/timens_offsets", buf, len, err) < 0)
+        return ic_error_wrap (err, "linux.timeOffsets");
     }
   return 0;
 }
 
-static void __attribute__((noreturn)) intermediate(struct spawn *s)
+static void __attribute__ ((noreturn)) intermediate (struct spawn *s)
 {
   cleanup_error ic_error_t err = NULL;
   struct sync_msg msg;
   pid_t pid;
 
-  if (sync_expect(s->sync_fd, SYNC_GO, &msg, &err) < 0)
-    _exit(1);
-  if (join_namespaces(s->config, &err) < 0 || unshare_namespaces(s->config, s->sync_fd, &err) < 0)
+  if (sync_expect (s->sync_fd, SYNC_GO, &msg, &err) < 0)
+    _exit (1);
+  if (join_namespaces (s->config, &err) < 0 || unshare_namespaces (s->config, s->sync_fd, &err) < 0)
     {
-      sync_send_error(s->sync_fd, err);
-      _exit(1);
+      sync_send_error (s->sync_fd, err);
+      _exit (1);
     }
   /* CLONE_PARENT: the init becomes rune's child, and pid 1 of a new pid namespace. */
-  pid = syscall(SYS_clone, CLONE_PARENT, 0, NULL, NULL, 0);
+  pid = syscall (SYS_clone, CLONE_PARENT, 0, NULL, NULL, 0);
   if (pid == 0)
-    container_init(s);
+    container_init (s);
   if (pid < 0)
     {
-      ic_error(&err, errno, "clone the container process");
-      sync_send_error(s->sync_fd, err);
-      _exit(1);
+      ic_error (&err, errno, "clone the container process");
+      sync_send_error (s->sync_fd, err);
+      _exit (1);
     }
-  sync_send(s->sync_fd, SYNC_PID, pid, NULL, NULL);
-  _exit(0);
+  sync_send (s->sync_fd, SYNC_PID, pid, NULL, NULL);
+  _exit (0);
 }
 
 /* ---------------------------------------------------------------- parent */
 
 static int
-write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *maps, size_t len,
-             ic_error_t *err)
+write_id_map (pid_t pid, const char *file, const struct oci_id_mapping *maps, size_t len,
+              ic_error_t *err)
 {
-  cleanup_free char *path = xasprintf("/proc/%d/%s", pid, file);
-  cleanup_free char *text = xmalloc0(len * 40 + 1);
+  cleanup_free char *path = xasprintf ("/proc/%d/%s", pid, file);
+  cleanup_free char *text = xmalloc0 (len * 40 + 1);
   size_t used = 0;
 
   for (size_t i = 0; i < len; i++)
-    used += sprintf(text + used, "%u %u %u\n", maps[i].container_id, maps[i].host_id, maps[i].size);
-  if (write_existing_file(path, text, used, err) < 0)
-    return ic_error_wrap(err, "linux.%s", strcmp(file, "uid_map") ? "gidMappings" : "uidMappings");
+    used
+        += sprintf (text + used, "%u %u %u\n", maps[i].container_id, maps[i].host_id, maps[i].size);
+  if (write_existing_file (path, text, used, err) < 0)
+    return ic_error_wrap (err, "linux.%s",
+                          strcmp (file, "uid_map") ? "gidMappings" : "uidMappings");
   return 0;
 }
 
 static int
-wait_intermediate(pid_t pid, ic_error_t *err)
+wait_intermediate (pid_t pid, ic_error_t *err)
 {
   int status;
-  while (waitpid(pid, &status, 0) < 0)
+  while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
-      return ic_error(err, errno, "wait for the intermediate process");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return ic_error(err, 0, "the intermediate process failed (status %#x)", status);
+      return ic_error (err, errno, "wait for the intermediate process");
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return ic_error (err, 0, "the intermediate process failed (status %#x)", status);
   return 0;
 }
 
 int
-spawn_start(struct spawn *s, ic_error_t *err)
+spawn_start (struct spawn *s, ic_error_t *err)
 {
-  const struct oci_namespace *userns = oci_config_namespace(s->config, CLONE_NEWUSER);
+  const struct oci_namespace *userns = oci_config_namespace (s->config, CLONE_NEWUSER);
   int sv[2];
   pid_t child;
   struct sync_msg msg;
 
   s->pid = -1;
   s->sync_fd = -1;
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return ic_error(err, errno, "socketpair");
-  child = fork();
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return ic_error (err, errno, "socketpair");
+  child = fork ();
   if (child < 0)
     {
-      close(sv[0]);
-      close(sv[1]);
-      return ic_error(err, errno, "fork");
+      close (sv[0]);
+      close (sv[1]);
+      return ic_error (err, errno, "fork");
     }
   if (child == 0)
     {
-      close(sv[0]);
-      close(s->lock_fd);
+      close (sv[0]);
+      close (s->lock_fd);
       s->sync_fd = sv[1];
-      intermediate(s);
+      intermediate (s);
     }
-  close(sv[1]);
+  close (sv[1]);
   s->sync_fd = sv[0];
 
-  if ((s->cgroup_path && cgroup_enter(s->cgroup_path, child, err) < 0)
-      || sync_send(s->sync_fd, SYNC_GO, 0, NULL, err) < 0)
+  if ((s->cgroup_path && cgroup_enter (s->cgroup_path, child, err) < 0)
+      || sync_send (s->sync_fd, SYNC_GO, 0, NULL, err) < 0)
     goto fail;
   if (userns && userns->path == NULL)
     {
       const struct oci_linux *l = &s->config->linux_;
-      if (sync_expect(s->sync_fd, SYNC_USERNS_READY, &msg, err) < 0
-          || write_id_map(child, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0
-          || write_id_map(child, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0
-          || sync_send(s->sync_fd, SYNC_USERNS_MAPPED, 0, NULL, err) < 0)
+      if (sync_expect (s->sync_fd, SYNC_USERNS_READY, &msg, err) < 0
+          || write_id_map (child, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0
+          || write_id_map (child, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0
+          || sync_send (s->sync_fd, SYNC_USERNS_MAPPED, 0, NULL, err) < 0)
         goto fail;
     }
-  if (sync_expect(s->sync_fd, SYNC_PID, &msg, err) < 0)
+  if (sync_expect (s->sync_fd, SYNC_PID, &msg, err) < 0)
     goto fail;
   s->pid = msg.status;
-  return wait_intermediate(child, err);
+  return wait_intermediate (child, err);
 
 fail:
-  kill(child, SIGKILL);
-  waitpid(child, NULL, 0);
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
   return -1;
 }
 
 int
-spawn_wait_runtime_ready(struct spawn *s, ic_error_t *err)
+spawn_wait_runtime_ready (struct spawn *s, ic_error_t *err)
 {
   struct sync_msg msg;
-  return sync_expect(s->sync_fd, SYNC_RUNTIME_READY, &msg, err);
+  return sync_expect (s->sync_fd, SYNC_RUNTIME_READY, &msg, err);
 }
 
 int
-spawn_finish(struct spawn *s, const char *state_json, ic_error_t *err)
+spawn_finish (struct spawn *s, const char *state_json, ic_error_t *err)
 {
   struct sync_msg msg;
-  if (sync_send(s->sync_fd, SYNC_CONTINUE, 0, state_json, err) < 0
-      || sync_expect(s->sync_fd, SYNC_CREATED, &msg, err) < 0)
+  if (sync_send (s->sync_fd, SYNC_CONTINUE, 0, state_json, err) < 0
+      || sync_expect (s->sync_fd, SYNC_CREATED, &msg, err) < 0)
     return -1;
-  close(s->sync_fd);
+  close (s->sync_fd);
   s->sync_fd = -1;
   return 0;
 }
 
 void
-spawn_abort(struct spawn *s)
+spawn_abort (struct spawn *s)
 {
   if (s->sync_fd >= 0)
-    close(s->sync_fd);
+    close (s->sync_fd);
   s->sync_fd = -1;
   if (s->pid > 0)
     {
-      kill(s->pid, SIGKILL);
-      waitpid(s->pid, NULL, 0);
+      kill (s->pid, SIGKILL);
+      waitpid (s->pid, NULL, 0);
     }
   s->pid = -1;
 }

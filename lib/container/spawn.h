@@ -27,16 +27,16 @@ struct spawn
 };
 
 /* Namespaced sysctls only: changing a host-wide value from a container is refused. */
-int spawn_validate(const struct oci_config *config, ic_error_t *err);
+int spawn_validate (const struct oci_config *config, ic_error_t *err);
 
 /* Forks, places the process in the cgroup, writes id maps; on return spawn->pid is the
    container init, which is setting up the rootfs. */
-int spawn_start(struct spawn *spawn, ic_error_t *err);
+int spawn_start (struct spawn *spawn, ic_error_t *err);
 /* Waits until the init is ready for the createRuntime hooks. */
-int spawn_wait_runtime_ready(struct spawn *spawn, ic_error_t *err);
+int spawn_wait_runtime_ready (struct spawn *spawn, ic_error_t *err);
 /* Lets the init go on (createContainer hooks, pivot_root) and waits until it is created. */
-int spawn_finish(struct spawn *spawn, const char *state_json, ic_error_t *err);
+int spawn_finish (struct spawn *spawn, const char *state_json, ic_error_t *err);
 /* Kills and reaps a half-created container process. */
-void spawn_abort(struct spawn *spawn);
+void spawn_abort (struct spawn *spawn);
 
 #endif

@@ -29,11 +29,11 @@ struct sync_msg
   char *payload; /* NUL-terminated, NULL when len == 0 */
 };
 
-int sync_send(int fd, enum sync_type type, int32_t status, const char *payload, ic_error_t *err);
+int sync_send (int fd, enum sync_type type, int32_t status, const char *payload, ic_error_t *err);
 /* Sends an ic_error as SYNC_ERROR. */
-void sync_send_error(int fd, ic_error_t error);
+void sync_send_error (int fd, ic_error_t error);
 /* Receives one message of the expected type; a SYNC_ERROR becomes *err. EOF is an error. */
-int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err);
-void sync_msg_clear(struct sync_msg *msg);
+int sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err);
+void sync_msg_clear (struct sync_msg *msg);
 
 #endif

@@ -45,26 +45,26 @@ static const struct option options[] = {
 };
 
 static int
-parse_preserve_fds(const char *verb, const char *value, int *out)
+parse_preserve_fds (const char *verb, const char *value, int *out)
 {
   char *end;
   long n;
   errno = 0;
-  n = strtol(value, &end, 10);
+  n = strtol (value, &end, 10);
   if (errno || *end || end == value || n < 0 || n > 65536)
-    return rune_usage_error(verb, "--preserve-fds: `%s` is not a number of fds", value);
+    return rune_usage_error (verb, "--preserve-fds: `%s` is not a number of fds", value);
   *out = n;
   return 0;
 }
 
 int
-rune_parse_create_args(const char *verb, int argc, char **argv, const char *verb_usage,
-                       struct rune_create_args *args)
+rune_parse_create_args (const char *verb, int argc, char **argv, const char *verb_usage,
+                        struct rune_create_args *args)
 {
-  bool is_run = strcmp(verb, "run") == 0;
+  bool is_run = strcmp (verb, "run") == 0;
   int c;
 
-  while ((c = rune_getopt(argc, argv, is_run ? "+b:dh" : "+b:h", options, verb_usage)) != -1)
+  while ((c = rune_getopt (argc, argv, is_run ? "+b:dh" : "+b:h", options, verb_usage)) != -1)
     switch (c)
       {
       case 'b':
@@ -74,46 +74,46 @@ rune_parse_create_args(const char *verb, int argc, char **argv, const char *verb
         args->opts.pid_file = optarg;
         break;
       case OPT_CONSOLE_SOCKET:
-        return rune_usage_error(verb, "--console-socket: terminals are not supported yet; "
-                                      "set process.terminal to false and drop the flag");
+        return rune_usage_error (verb, "--console-socket: terminals are not supported yet; "
+                                       "set process.terminal to false and drop the flag");
       case OPT_NO_PIVOT:
         args->opts.no_pivot = true;
         break;
       case OPT_PRESERVE_FDS:
-        if (parse_preserve_fds(verb, optarg, &args->opts.preserve_fds))
+        if (parse_preserve_fds (verb, optarg, &args->opts.preserve_fds))
           return 1;
         break;
       case OPT_NO_NEW_KEYRING:
         break;
       case 'd':
         if (!is_run)
-          return rune_usage_error(verb, "unknown option --detach");
+          return rune_usage_error (verb, "unknown option --detach");
         args->detach = true;
         break;
       case OPT_KEEP:
         if (!is_run)
-          return rune_usage_error(verb, "unknown option --keep");
+          return rune_usage_error (verb, "unknown option --keep");
         args->keep = true;
         break;
       default:
-        return rune_usage_error(verb, "invalid option");
+        return rune_usage_error (verb, "invalid option");
       }
-  if (rune_want_args(verb, argc - optind, 1, 1))
+  if (rune_want_args (verb, argc - optind, 1, 1))
     return 1;
   args->opts.id = argv[optind];
   return 0;
 }
 
 int
-rune_create(struct rune_globals *g, int argc, char **argv)
+rune_create (struct rune_globals *g, int argc, char **argv)
 {
   struct rune_create_args args = { 0 };
   cleanup_error ic_error_t err = NULL;
   pid_t pid;
 
-  if (rune_parse_create_args("create", argc, argv, usage, &args))
+  if (rune_parse_create_args ("create", argc, argv, usage, &args))
     return 1;
-  if (container_create(&g->rt, &args.opts, &pid, &err) < 0)
-    return rune_fail(&err);
+  if (container_create (&g->rt, &args.opts, &pid, &err) < 0)
+    return rune_fail (&err);
   return 0;
 }

@@ -20,26 +20,26 @@ static const struct option options[] = {
 };
 
 int
-rune_delete(struct rune_globals *g, int argc, char **argv)
+rune_delete (struct rune_globals *g, int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
   bool force = false;
   int c;
 
-  while ((c = rune_getopt(argc, argv, "+fh", options, usage)) != -1)
+  while ((c = rune_getopt (argc, argv, "+fh", options, usage)) != -1)
     {
       if (c != 'f')
-        return rune_usage_error("delete", "invalid option");
+        return rune_usage_error ("delete", "invalid option");
       force = true;
     }
-  if (rune_want_args("delete", argc - optind, 1, 1))
+  if (rune_want_args ("delete", argc - optind, 1, 1))
     return 1;
-  if (container_delete(&g->rt, argv[optind], force, &err) < 0)
+  if (container_delete (&g->rt, argv[optind], force, &err) < 0)
     {
       /* As runc: forcing the delete of a container that is not there is not an error. */
       if (force && err->status == ENOENT)
         return 0;
-      return rune_fail(&err);
+      return rune_fail (&err);
     }
   return 0;
 }

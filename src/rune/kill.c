@@ -39,25 +39,25 @@ static const struct
 
 /* Returns the signal number, or 0 when the text names no signal. */
 static int
-parse_signal(const char *text)
+parse_signal (const char *text)
 {
   char *end;
-  long n = strtol(text, &end, 10);
+  long n = strtol (text, &end, 10);
 
   if (end != text && *end == '\0')
     return n > 0 && n < NSIG ? n : 0;
-  if (strncasecmp(text, "SIG", 3) == 0)
+  if (strncasecmp (text, "SIG", 3) == 0)
     text += 3;
-  for (size_t i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
-    if (strcasecmp(text, signal_names[i].name) == 0)
+  for (size_t i = 0; i < sizeof (signal_names) / sizeof (signal_names[0]); i++)
+    if (strcasecmp (text, signal_names[i].name) == 0)
       return signal_names[i].number;
-  if (strncasecmp(text, "RTMIN", 5) == 0 || strncasecmp(text, "RTMAX", 5) == 0)
+  if (strncasecmp (text, "RTMIN", 5) == 0 || strncasecmp (text, "RTMAX", 5) == 0)
     {
-      bool min = strncasecmp(text, "RTMIN", 5) == 0;
+      bool min = strncasecmp (text, "RTMIN", 5) == 0;
       long offset = 0;
       if (text[5] != '\0')
         {
-          offset = strtol(text + 5, &end, 10);
+          offset = strtol (text + 5, &end, 10);
           if (*end != '\0' || (min ? offset < 0 : offset > 0))
             return 0;
         }
@@ -68,23 +68,23 @@ parse_signal(const char *text)
 }
 
 int
-rune_kill(struct rune_globals *g, int argc, char **argv)
+rune_kill (struct rune_globals *g, int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
   bool all = false;
   int c, sig = SIGTERM;
 
-  while ((c = rune_getopt(argc, argv, "+ah", options, usage)) != -1)
+  while ((c = rune_getopt (argc, argv, "+ah", options, usage)) != -1)
     {
       if (c != 'a')
-        return rune_usage_error("kill", "invalid option");
+        return rune_usage_error ("kill", "invalid option");
       all = true;
     }
-  if (rune_want_args("kill", argc - optind, 1, 2))
+  if (rune_want_args ("kill", argc - optind, 1, 2))
     return 1;
-  if (argc - optind == 2 && (sig = parse_signal(argv[optind + 1])) == 0)
-    return rune_usage_error("kill", "unknown signal `%s`", argv[optind + 1]);
-  if (container_kill(&g->rt, argv[optind], sig, all, &err) < 0)
-    return rune_fail(&err);
+  if (argc - optind == 2 && (sig = parse_signal (argv[optind + 1])) == 0)
+    return rune_usage_error ("kill", "unknown signal `%s`", argv[optind + 1]);
+  if (container_kill (&g->rt, argv[optind], sig, all, &err) < 0)
+    return rune_fail (&err);
   return 0;
 }

@@ -50,54 +50,54 @@ static const struct
 };
 
 int
-rune_fail(ic_error_t *err)
+rune_fail (ic_error_t *err)
 {
-  const char *msg = ic_error_message(*err);
-  ic_log(IC_LOG_ERROR, "%s", msg);
-  if (!ic_log_to_stderr())
-    fprintf(stderr, "rune: %s\n", msg);
-  ic_error_release(err);
+  const char *msg = ic_error_message (*err);
+  ic_log (IC_LOG_ERROR, "%s", msg);
+  if (!ic_log_to_stderr ())
+    fprintf (stderr, "rune: %s\n", msg);
+  ic_error_release (err);
   return 1;
 }
 
 int
-rune_usage_error(const char *verb, const char *fmt, ...)
+rune_usage_error (const char *verb, const char *fmt, ...)
 {
   va_list ap;
-  fprintf(stderr, "rune%s%s: ", verb ? " " : "", verb ? verb : "");
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\nTry `rune%s%s --help`.\n", verb ? " " : "", verb ? verb : "");
+  fprintf (stderr, "rune%s%s: ", verb ? " " : "", verb ? verb : "");
+  va_start (ap, fmt);
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  fprintf (stderr, "\nTry `rune%s%s --help`.\n", verb ? " " : "", verb ? verb : "");
   return 1;
 }
 
 void
-rune_warn(const char *msg)
+rune_warn (const char *msg)
 {
-  ic_log(IC_LOG_WARNING, "%s", msg);
+  ic_log (IC_LOG_WARNING, "%s", msg);
 }
 
 int
-rune_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
-            const char *usage)
+rune_getopt (int argc, char **argv, const char *shortopts, const struct option *longopts,
+             const char *usage)
 {
-  int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+  int c = getopt_long (argc, argv, shortopts, longopts, NULL);
   if (c == 'h')
     {
-      fputs(usage, stdout);
-      exit(0);
+      fputs (usage, stdout);
+      exit (0);
     }
   return c;
 }
 
 int
-rune_want_args(const char *verb, int argc, int min, int max)
+rune_want_args (const char *verb, int argc, int min, int max)
 {
   if (argc < min)
-    return rune_usage_error(verb, "missing %s", min == 1 ? "container id" : "arguments");
+    return rune_usage_error (verb, "missing %s", min == 1 ? "container id" : "arguments");
   if (argc > max)
-    return rune_usage_error(verb, "too many arguments");
+    return rune_usage_error (verb, "too many arguments");
   return 0;
 }
 
@@ -128,7 +128,7 @@ static const struct option global_options[] = {
 };
 
 int
-main(int argc, char **argv)
+main (int argc, char **argv)
 {
   struct rune_globals g = { .rt = { .root = RUNE_DEFAULT_ROOT, .warn = rune_warn } };
   const char *log_path = NULL, *log_format = "text";
@@ -136,7 +136,7 @@ main(int argc, char **argv)
   int c;
 
   opterr = 1;
-  while ((c = getopt_long(argc, argv, "+hv", global_options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+hv", global_options, NULL)) != -1)
     switch (c)
       {
       case OPT_ROOT:
@@ -155,40 +155,40 @@ main(int argc, char **argv)
         g.rt.systemd_cgroup = true;
         break;
       case OPT_ROOTLESS:
-        if (strcmp(optarg, "true") && strcmp(optarg, "false") && strcmp(optarg, "auto"))
-          return rune_usage_error(NULL, "--rootless: `%s` is not true, false or auto", optarg);
+        if (strcmp (optarg, "true") && strcmp (optarg, "false") && strcmp (optarg, "auto"))
+          return rune_usage_error (NULL, "--rootless: `%s` is not true, false or auto", optarg);
         break;
       case OPT_CRIU:
       case OPT_LOG_LEVEL:
         break;
       case 'h':
-        fputs(usage_text, stdout);
+        fputs (usage_text, stdout);
         return 0;
       case 'v':
-        printf("rune version %s\nspec: %s\n", PACKAGE_VERSION, OCI_SPEC_VERSION);
+        printf ("rune version %s\nspec: %s\n", PACKAGE_VERSION, OCI_SPEC_VERSION);
         return 0;
       default:
-        return rune_usage_error(NULL, "unknown global option");
+        return rune_usage_error (NULL, "unknown global option");
       }
-  if (ic_log_init("rune", log_path, log_format, g.debug, &err) < 0)
+  if (ic_log_init ("rune", log_path, log_format, g.debug, &err) < 0)
     {
-      fprintf(stderr, "rune: %s\n", ic_error_message(err));
+      fprintf (stderr, "rune: %s\n", ic_error_message (err));
       return 1;
     }
   if (optind >= argc)
     {
-      fputs(usage_text, stderr);
+      fputs (usage_text, stderr);
       return 1;
     }
   if (g.rt.root[0] == '\0')
-    return rune_usage_error(NULL, "--root: must not be empty");
-  for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-    if (strcmp(argv[optind], verbs[i].name) == 0)
+    return rune_usage_error (NULL, "--root: must not be empty");
+  for (size_t i = 0; i < sizeof (verbs) / sizeof (verbs[0]); i++)
+    if (strcmp (argv[optind], verbs[i].name) == 0)
       {
         int verb_argc = argc - optind;
         char **verb_argv = argv + optind;
         optind = 0; /* re-initialise getopt for the verb's own options */
-        return verbs[i].fn(&g, verb_argc, verb_argv);
+        return verbs[i].fn (&g, verb_argc, verb_argv);
       }
-  return rune_usage_error(NULL, "unknown command `%s`", argv[optind]);
+  return rune_usage_error (NULL, "unknown command `%s`", argv[optind]);
 }

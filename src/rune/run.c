@@ -24,40 +24,40 @@ static const char usage[]
 
 /* Signals that report faults of rune itself are not relayed. */
 static void
-relayed_signals(sigset_t *set)
+relayed_signals (sigset_t *set)
 {
-  sigfillset(set);
-  sigdelset(set, SIGSEGV);
-  sigdelset(set, SIGBUS);
-  sigdelset(set, SIGILL);
-  sigdelset(set, SIGFPE);
-  sigdelset(set, SIGTRAP);
+  sigfillset (set);
+  sigdelset (set, SIGSEGV);
+  sigdelset (set, SIGBUS);
+  sigdelset (set, SIGILL);
+  sigdelset (set, SIGFPE);
+  sigdelset (set, SIGTRAP);
 }
 
 static int
-wait_container(pid_t pid, const sigset_t *set)
+wait_container (pid_t pid, const sigset_t *set)
 {
   for (;;)
     {
       siginfo_t info;
-      int sig = sigwaitinfo(set, &info), status;
+      int sig = sigwaitinfo (set, &info), status;
       pid_t w;
 
       if (sig < 0)
         continue;
       if (sig != SIGCHLD)
         {
-          kill(pid, sig);
+          kill (pid, sig);
           continue;
         }
-      while ((w = waitpid(-1, &status, WNOHANG)) > 0)
+      while ((w = waitpid (-1, &status, WNOHANG)) > 0)
         if (w == pid)
-          return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+          return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
     }
 }
 
 int
-rune_run(struct rune_globals *g, int argc, char **argv)
+rune_run (struct rune_globals *g, int argc, char **argv)
 {
   struct rune_create_args args = { 0 };
   cleanup_error ic_error_t err = NULL;
@@ -65,24 +65,24 @@ rune_run(struct rune_globals *g, int argc, char **argv)
   pid_t pid;
   int status;
 
-  if (rune_parse_create_args("run", argc, argv, usage, &args))
+  if (rune_parse_create_args ("run", argc, argv, usage, &args))
     return 1;
   /* Block the signals now, so one that arrives before we wait is relayed, not lost. */
-  relayed_signals(&set);
-  sigprocmask(SIG_BLOCK, &set, NULL);
-  if (container_create(&g->rt, &args.opts, &pid, &err) < 0)
-    return rune_fail(&err);
-  if (container_start(&g->rt, args.opts.id, &err) < 0)
+  relayed_signals (&set);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  if (container_create (&g->rt, &args.opts, &pid, &err) < 0)
+    return rune_fail (&err);
+  if (container_start (&g->rt, args.opts.id, &err) < 0)
     {
-      rune_fail(&err);
-      if (container_delete(&g->rt, args.opts.id, true, &err) < 0)
-        rune_fail(&err);
+      rune_fail (&err);
+      if (container_delete (&g->rt, args.opts.id, true, &err) < 0)
+        rune_fail (&err);
       return 1;
     }
   if (args.detach)
     return 0;
-  status = wait_container(pid, &set);
-  if (!args.keep && container_delete(&g->rt, args.opts.id, false, &err) < 0)
-    rune_fail(&err);
+  status = wait_container (pid, &set);
+  if (!args.keep && container_delete (&g->rt, args.opts.id, false, &err) < 0)
+    rune_fail (&err);
   return status;
 }

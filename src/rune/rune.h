@@ -13,30 +13,31 @@ struct rune_globals
   bool debug;
 };
 
-typedef int (*rune_verb_fn)(struct rune_globals *g, int argc, char **argv);
+typedef int (*rune_verb_fn) (struct rune_globals *g, int argc, char **argv);
 
-int rune_spec(struct rune_globals *g, int argc, char **argv);
-int rune_create(struct rune_globals *g, int argc, char **argv);
-int rune_start(struct rune_globals *g, int argc, char **argv);
-int rune_run(struct rune_globals *g, int argc, char **argv);
-int rune_state(struct rune_globals *g, int argc, char **argv);
-int rune_kill(struct rune_globals *g, int argc, char **argv);
-int rune_delete(struct rune_globals *g, int argc, char **argv);
-int rune_list(struct rune_globals *g, int argc, char **argv);
+int rune_spec (struct rune_globals *g, int argc, char **argv);
+int rune_create (struct rune_globals *g, int argc, char **argv);
+int rune_start (struct rune_globals *g, int argc, char **argv);
+int rune_run (struct rune_globals *g, int argc, char **argv);
+int rune_state (struct rune_globals *g, int argc, char **argv);
+int rune_kill (struct rune_globals *g, int argc, char **argv);
+int rune_delete (struct rune_globals *g, int argc, char **argv);
+int rune_list (struct rune_globals *g, int argc, char **argv);
 
 /* Logs the error (and prints it on stderr when the log goes elsewhere); returns exit code 1. */
-int rune_fail(ic_error_t *err);
+int rune_fail (ic_error_t *err);
 /* For usage errors: "rune VERB: message", a hint to --help; returns 1. */
-int rune_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rune_usage_error (const char *verb, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
 /* Prints the warning through the log. */
-void rune_warn(const char *msg);
+void rune_warn (const char *msg);
 
 /* Parses the options of a verb with getopt_long; handles --help (prints usage, exit 0).
    Returns the option character, -1 at the end, or '?' after printing a usage error. */
-int rune_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
-                const char *usage);
+int rune_getopt (int argc, char **argv, const char *shortopts, const struct option *longopts,
+                 const char *usage);
 /* Checks the number of positional arguments left after the options. */
-int rune_want_args(const char *verb, int argc, int min, int max);
+int rune_want_args (const char *verb, int argc, int min, int max);
 
 /* The options shared by create and run; run also takes --detach and --keep. */
 struct rune_create_args
@@ -46,7 +47,7 @@ struct rune_create_args
   bool keep;
 };
 /* Returns 0, or an exit code after printing a usage error. */
-int rune_parse_create_args(const char *verb, int argc, char **argv, const char *usage,
-                           struct rune_create_args *args);
+int rune_parse_create_args (const char *verb, int argc, char **argv, const char *usage,
+                            struct rune_create_args *args);
 
 #endif

@@ -70,33 +70,33 @@ static const char template_masks[]
       "}\n";
 
 static char *
-render(bool rootless)
+render (bool rootless)
 {
   cleanup_free char *head = NULL, *namespaces = NULL;
   if (!rootless)
     {
-      head = xasprintf(template_head, ", \"gid=5\"", "sysfs", "sysfs", "");
-      namespaces
-          = xstrdup("    \"namespaces\": [ { \"type\": \"pid\" }, { \"type\": \"network\" },\n"
-                    "      { \"type\": \"ipc\" }, { \"type\": \"uts\" }, { \"type\": \"mount\" },\n"
-                    "      { \"type\": \"cgroup\" } ],\n");
+      head = xasprintf (template_head, ", \"gid=5\"", "sysfs", "sysfs", "");
+      namespaces = xstrdup (
+          "    \"namespaces\": [ { \"type\": \"pid\" }, { \"type\": \"network\" },\n"
+          "      { \"type\": \"ipc\" }, { \"type\": \"uts\" }, { \"type\": \"mount\" },\n"
+          "      { \"type\": \"cgroup\" } ],\n");
     }
   else
     {
-      head = xasprintf(template_head, "", "none", "/sys", ", \"rbind\"");
-      namespaces = xasprintf(
+      head = xasprintf (template_head, "", "none", "/sys", ", \"rbind\"");
+      namespaces = xasprintf (
           "    \"uidMappings\": [ { \"containerID\": 0, \"hostID\": %u, \"size\": 1 } ],\n"
           "    \"gidMappings\": [ { \"containerID\": 0, \"hostID\": %u, \"size\": 1 } ],\n"
           "    \"namespaces\": [ { \"type\": \"pid\" }, { \"type\": \"ipc\" }, { \"type\": \"uts\" "
           "},\n"
           "      { \"type\": \"mount\" }, { \"type\": \"cgroup\" }, { \"type\": \"user\" } ],\n",
-          getuid(), getgid());
+          getuid (), getgid ());
     }
-  return xasprintf("%s%s%s", head, namespaces, template_masks);
+  return xasprintf ("%s%s%s", head, namespaces, template_masks);
 }
 
 int
-rune_spec(struct rune_globals *g, int argc, char **argv)
+rune_spec (struct rune_globals *g, int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
   cleanup_free char *text = NULL, *path = NULL;
@@ -105,7 +105,7 @@ rune_spec(struct rune_globals *g, int argc, char **argv)
   bool rootless = false;
   int c;
 
-  while ((c = rune_getopt(argc, argv, "+b:h", options, usage)) != -1)
+  while ((c = rune_getopt (argc, argv, "+b:h", options, usage)) != -1)
     switch (c)
       {
       case 'b':
@@ -115,23 +115,24 @@ rune_spec(struct rune_globals *g, int argc, char **argv)
         rootless = true;
         break;
       default:
-        return rune_usage_error("spec", "invalid option");
+        return rune_usage_error ("spec", "invalid option");
       }
-  if (rune_want_args("spec", argc - optind, 0, 0))
+  if (rune_want_args ("spec", argc - optind, 0, 0))
     return 1;
-  path = xasprintf("%s/config.json", bundle);
-  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  path = xasprintf ("%s/config.json", bundle);
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      ic_error(&err, errno, errno == EEXIST ? "`%s` exists; remove it first" : "create `%s`", path);
-      return rune_fail(&err);
+      ic_error (&err, errno, errno == EEXIST ? "`%s` exists; remove it first" : "create `%s`",
+                path);
+      return rune_fail (&err);
     }
-  text = render(rootless);
-  if (write_all(fd, text, strlen(text)) < 0)
+  text = render (rootless);
+  if (write_all (fd, text, strlen (text)) < 0)
     {
-      ic_error(&err, errno, "write `%s`", path);
-      unlink(path);
-      return rune_fail(&err);
+      ic_error (&err, errno, "write `%s`", path);
+      unlink (path);
+      return rune_fail (&err);
     }
   (void)g;
   return 0;

@@ -16,16 +16,16 @@ static const struct option options[] = {
 };
 
 int
-rune_start(struct rune_globals *g, int argc, char **argv)
+rune_start (struct rune_globals *g, int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
   int c;
 
-  while ((c = rune_getopt(argc, argv, "+h", options, usage)) != -1)
-    return rune_usage_error("start", "invalid option");
-  if (rune_want_args("start", argc - optind, 1, 1))
+  while ((c = rune_getopt (argc, argv, "+h", options, usage)) != -1)
+    return rune_usage_error ("start", "invalid option");
+  if (rune_want_args ("start", argc - optind, 1, 1))
     return 1;
-  if (container_start(&g->rt, argv[optind], &err) < 0)
-    return rune_fail(&err);
+  if (container_start (&g->rt, argv[optind], &err) < 0)
+    return rune_fail (&err);
   return 0;
 }

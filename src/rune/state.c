@@ -18,18 +18,18 @@ static const struct option options[] = {
 };
 
 int
-rune_state(struct rune_globals *g, int argc, char **argv)
+rune_state (struct rune_globals *g, int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
   cleanup_free char *json = NULL;
   int c;
 
-  while ((c = rune_getopt(argc, argv, "+h", options, usage)) != -1)
-    return rune_usage_error("state", "invalid option");
-  if (rune_want_args("state", argc - optind, 1, 1))
+  while ((c = rune_getopt (argc, argv, "+h", options, usage)) != -1)
+    return rune_usage_error ("state", "invalid option");
+  if (rune_want_args ("state", argc - optind, 1, 1))
     return 1;
-  if (container_state_json(&g->rt, argv[optind], &json, &err) < 0)
-    return rune_fail(&err);
-  puts(json);
+  if (container_state_json (&g->rt, argv[optind], &json, &err) < 0)
+    return rune_fail (&err);
+  puts (json);
   return 0;
 }

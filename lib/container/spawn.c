@@ -256,6 +256,10 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
   struct sync_msg msg = { 0 };
 
   reset_signals ();
+  /* The intermediate reports our pid on the same socket: wait until rune has read it, so our
+     messages cannot overtake it. */
+  if (sync_expect (s->sync_fd, SYNC_GO, &msg, &err) < 0)
+    _exit (1);
   if (setsid () < 0)
     ic_error (&err, errno, "setsid");
   if (err || rootfs_prepare (config, s->rootfs, in_userns, &err) < 0
@@ -471,7 +475,9 @@ spawn_start (struct spawn *s, ic_error_t *err)
   if (sync_expect (s->sync_fd, SYNC_PID, &msg, err) < 0)
     goto fail;
   s->pid = msg.status;
-  return wait_intermediate (child, err);
+  if (wait_intermediate (child, err) < 0)
+    return -1;
+  return sync_send (s->sync_fd, SYNC_GO, 0, NULL, err);
 
 fail:
   kill (child, SIGKILL);

@@ -9,7 +9,8 @@
 
 enum sync_type
 {
-  SYNC_GO = 1,        /* parent -> child: placed in the cgroup, go on */
+  SYNC_GO = 1,        /* parent -> child: go on (intermediate: it is in the cgroup; init:
+                         rune has read its pid) */
   SYNC_USERNS_READY,  /* child -> parent: unshared the user namespace, write the id maps */
   SYNC_USERNS_MAPPED, /* parent -> child: maps written */
   SYNC_PID,           /* child -> parent: the container process's pid (in status) */

@@ -1,4 +1,5 @@
 /* rune create: set up a container whose process waits for `rune start`. */
+#include "log.h"
 #include "rune.h"
 #include <errno.h>
 #include <stdio.h>
@@ -115,5 +116,6 @@ rune_create (struct rune_globals *g, int argc, char **argv)
     return 1;
   if (container_create (&g->rt, &args.opts, &pid, &err) < 0)
     return rune_fail (&err);
+  ic_debug ("created container %s, pid %d", args.opts.id, pid);
   return 0;
 }

@@ -1,4 +1,5 @@
 /* rune delete: remove a container and everything create made for it. */
+#include "log.h"
 #include "rune.h"
 #include <errno.h>
 #include <stddef.h>
@@ -41,5 +42,6 @@ rune_delete (struct rune_globals *g, int argc, char **argv)
         return 0;
       return rune_fail (&err);
     }
+  ic_debug ("deleted container %s", argv[optind]);
   return 0;
 }

@@ -1,4 +1,5 @@
 /* rune kill: send a signal to a container. */
+#include "log.h"
 #include "rune.h"
 #include <signal.h>
 #include <stdlib.h>
@@ -86,5 +87,6 @@ rune_kill (struct rune_globals *g, int argc, char **argv)
     return rune_usage_error ("kill", "unknown signal `%s`", argv[optind + 1]);
   if (container_kill (&g->rt, argv[optind], sig, all, &err) < 0)
     return rune_fail (&err);
+  ic_debug ("sent signal %d to container %s%s", sig, argv[optind], all ? " (all processes)" : "");
   return 0;
 }

@@ -188,6 +188,7 @@ main (int argc, char **argv)
         int verb_argc = argc - optind;
         char **verb_argv = argv + optind;
         optind = 0; /* re-initialise getopt for the verb's own options */
+        ic_debug ("%s: root %s", verbs[i].name, g.rt.root);
         return verbs[i].fn (&g, verb_argc, verb_argv);
       }
   return rune_usage_error (NULL, "unknown command `%s`", argv[optind]);

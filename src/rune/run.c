@@ -1,4 +1,5 @@
 /* rune run: create and start a container, then wait for it and relay signals to it. */
+#include "log.h"
 #include "rune.h"
 #include <signal.h>
 #include <stdio.h>
@@ -81,7 +82,9 @@ rune_run (struct rune_globals *g, int argc, char **argv)
     }
   if (args.detach)
     return 0;
+  ic_debug ("container %s runs as pid %d", args.opts.id, pid);
   status = wait_container (pid, &set);
+  ic_debug ("container %s exited with status %d", args.opts.id, status);
   if (!args.keep && container_delete (&g->rt, args.opts.id, false, &err) < 0)
     rune_fail (&err);
   return status;

@@ -1,4 +1,5 @@
 /* rune start: run the user process of a created container. */
+#include "log.h"
 #include "rune.h"
 #include <stdio.h>
 
@@ -27,5 +28,6 @@ rune_start (struct rune_globals *g, int argc, char **argv)
     return 1;
   if (container_start (&g->rt, argv[optind], &err) < 0)
     return rune_fail (&err);
+  ic_debug ("started container %s", argv[optind]);
   return 0;
 }

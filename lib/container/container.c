@@ -305,7 +305,7 @@ out:
 }
 
 static int
-parse_signal_target (const struct container_state *state, enum container_status status,
+require_not_stopped (const struct container_state *state, enum container_status status,
                      ic_error_t *err)
 {
   if (status == CONTAINER_STOPPED)
@@ -323,7 +323,7 @@ container_kill (const struct container_runtime *rt, const char *id, int sig, boo
   int ret = -1;
 
   if (open_container (rt, id, true, &dir, &state, &status, err) < 0
-      || parse_signal_target (&state, status, err) < 0)
+      || require_not_stopped (&state, status, err) < 0)
     goto out;
   if (all && state.cgroup_path)
     ret = cgroup_kill (state.cgroup_path, sig, err);

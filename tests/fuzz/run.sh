@@ -1,0 +1,42 @@
+#!/bin/bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS (default 30)
+# on a copy of its seed corpus. Last line: "N passed, N failed".
+set -u
+seconds=${1:-30}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=$(mktemp -d /tmp/rune-fuzz.XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+passed=0
+failed=0
+
+build() { # target sources...
+  local target=$1
+  shift
+  clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+    -I"$top/lib/common" -I"$top/lib/container" "$@" $(pkg-config --cflags --libs json-c) \
+    -o "$work/$target"
+}
+
+for target in config; do
+  if ! build "$target" "$here/fuzz-$target.c" "$top/lib/container/config.c" \
+    "$top/lib/common/error.c" "$top/lib/common/utils.c"; then
+    echo "fuzz-$target: build failed"
+    failed=$((failed + 1))
+    continue
+  fi
+  mkdir -p "$work/corpus-$target"
+  cp "$here/corpus/$target/"* "$work/corpus-$target/"
+  if "$work/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$work/" "$work/corpus-$target" >"$work/$target.log" 2>&1; then
+    echo "fuzz-$target: $(grep -E '^#[0-9]+.*DONE' "$work/$target.log" | tail -n 1)"
+    passed=$((passed + 1))
+  else
+    echo "fuzz-$target: FAILED"
+    tail -n 40 "$work/$target.log"
+    mkdir -p "$top/build/fuzz-artifacts"
+    cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$top/build/fuzz-artifacts/" 2>/dev/null
+    failed=$((failed + 1))
+  fi
+done
+echo "$passed passed, $failed failed"

@@ -257,8 +257,13 @@ mount_cgroup (const struct mount_ctx *m, const char *target, const struct mount_
       if (mount ("cgroup", fd_path (buf, subfd), fstype, flags, data) < 0)
         return mount_error (err, errno, m, "mount cgroup hierarchy");
     }
-  if ((opts->flags & MS_RDONLY) && setattr (AT_FDCWD, target, true, MOUNT_ATTR_RDONLY, 0) < 0)
-    return mount_error (err, errno, m, "make cgroup mounts read-only");
+  if (opts->flags & MS_RDONLY)
+    {
+      /* target still names the directory below the tmpfs: reopen to reach the mount. */
+      cleanup_close int fd = open_in_root (m->rootfd, m->mount->destination, O_PATH, 0, err);
+      if (fd < 0 || setattr (fd, "", true, MOUNT_ATTR_RDONLY, 0) < 0)
+        return mount_error (err, errno, m, "make cgroup mounts read-only");
+    }
   return 0;
 }
 
@@ -316,7 +321,7 @@ do_mount (const struct mount_ctx *m, bool in_userns, ic_error_t *err)
           return mount_error (err, saved, m, what);
         }
     }
-  if (opts.bind || opts.propagation || opts.rattr_set || opts.rattr_clr)
+  if (opts.bind || opts.rattr_set || opts.rattr_clr)
     {
       close (target);
       target = open_in_root (m->rootfd, mnt->destination, O_PATH, 0, err);
@@ -326,8 +331,6 @@ do_mount (const struct mount_ctx *m, bool in_userns, ic_error_t *err)
     }
   if (setattr (target, "", true, opts.rattr_set, opts.rattr_clr) < 0)
     return mount_error (err, errno, m, "set recursive mount options");
-  if (opts.propagation && mount (NULL, buf, NULL, opts.propagation, NULL) < 0)
-    return mount_error (err, errno, m, "set mount propagation");
   return 0;
 }
 
@@ -363,12 +366,18 @@ create_device (int rootfd, const struct oci_device *d, bool in_userns, ic_error_
   dirfd = mkdir_p_in_root (rootfd, parent[0] ? parent : "/", 0755, err);
   if (dirfd < 0)
     return -1;
-  /* The path may already be there (a bind-mounted /dev, an image file): replace files only. */
-  unlinkat (dirfd, name, 0);
   if (!in_userns || d->type == 'p')
     {
       if (mknodat (dirfd, name, type | mode, makedev (d->major, d->minor)) < 0)
-        return ic_error (err, errno, "mknod `%s`", d->path);
+        {
+          /* Already there (a bind-mounted /dev): keep it if it is this very device, and never
+             replace it, since it may be the host's. */
+          struct stat st;
+          if (errno == EEXIST && fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+              && (st.st_mode & S_IFMT) == type && st.st_rdev == makedev (d->major, d->minor))
+            return 0;
+          return ic_error (err, errno, "mknod `%s`", d->path);
+        }
       if (fchmodat (dirfd, name, mode, 0) < 0)
         return ic_error (err, errno, "chmod `%s`", d->path);
       if ((d->has_uid || d->has_gid)
@@ -379,7 +388,8 @@ create_device (int rootfd, const struct oci_device *d, bool in_userns, ic_error_
       return 0;
     }
   {
-    cleanup_close int fd = openat (dirfd, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+    cleanup_close int fd
+        = openat (dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
     char buf[FD_PATH_SIZE];
     if (fd < 0)
       return ic_error (err, errno, "create `%s`", d->path);
@@ -440,9 +450,27 @@ create_devices (const struct oci_config *config, int rootfd, bool in_userns, ic_
   return 0;
 }
 
+/* Binds the rootfs onto itself (open_tree + move_mount: no path walk, so it works from a user
+   namespace that cannot traverse the bundle's parents) and returns an fd of the new mount. */
+static int
+bind_rootfs (int rootfs_fd, ic_error_t *err)
+{
+  int tree = syscall (SYS_open_tree, rootfs_fd, "",
+                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  if (tree < 0)
+    return ic_error (err, errno, "root.path: bind the rootfs");
+  if (syscall (SYS_move_mount, tree, "", rootfs_fd, "",
+               MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+      < 0)
+    {
+      close (tree);
+      return ic_error (err, errno, "root.path: attach the rootfs bind mount");
+    }
+  return tree;
+}
+
 int
-rootfs_prepare (const struct oci_config *config, const char *rootfs, bool in_userns,
-                ic_error_t *err)
+rootfs_prepare (const struct oci_config *config, int rootfs_fd, bool in_userns, ic_error_t *err)
 {
   const char *prop = config->linux_.rootfs_propagation;
   unsigned long flags = prop ? mount_propagation_flags (prop) : 0;
@@ -453,28 +481,28 @@ rootfs_prepare (const struct oci_config *config, const char *rootfs, bool in_use
     return ic_error (err, errno, "make / a slave mount");
   if (flags && !(flags & MS_SHARED) && mount (NULL, "/", NULL, flags, NULL) < 0)
     return ic_error (err, errno, "linux.rootfsPropagation: set `%s` on /", prop);
-  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return ic_error (err, errno, "root.path: bind mount `%s`", rootfs);
-  rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  rootfd = bind_rootfs (rootfs_fd, err);
   if (rootfd < 0)
-    return ic_error (err, errno, "root.path: open `%s`", rootfs);
+    return -1;
   for (size_t i = 0; i < config->mounts_len; i++)
     {
       struct mount_ctx m = { .rootfd = rootfd, .index = i, .mount = &config->mounts[i] };
       if (do_mount (&m, in_userns, err) < 0)
         return -1;
     }
-  return create_devices (config, rootfd, in_userns, err);
+  if (create_devices (config, rootfd, in_userns, err) < 0)
+    return -1;
+  return steal_fd (&rootfd);
 }
 
 int
-rootfs_pivot (const char *rootfs, bool no_pivot, ic_error_t *err)
+rootfs_pivot (int root_fd, bool no_pivot, ic_error_t *err)
 {
-  if (chdir (rootfs) < 0)
-    return ic_error (err, errno, "chdir to the rootfs `%s`", rootfs);
+  if (fchdir (root_fd) < 0)
+    return ic_error (err, errno, "chdir to the rootfs");
   if (no_pivot)
     {
-      if (mount (rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+      if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
         return ic_error (err, errno, "--no-pivot: move the rootfs to /");
       if (chroot (".") < 0)
         return ic_error (err, errno, "--no-pivot: chroot");
@@ -483,7 +511,7 @@ rootfs_pivot (const char *rootfs, bool no_pivot, ic_error_t *err)
     {
       /* pivot_root(".", ".") stacks the old root on the new one; then detach the old root. */
       if (syscall (SYS_pivot_root, ".", ".") < 0)
-        return ic_error (err, errno, "pivot_root to `%s` (try --no-pivot on a ramfs root)", rootfs);
+        return ic_error (err, errno, "pivot_root (try --no-pivot on a ramfs root)");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return ic_error (err, errno, "make the old root a slave mount");
       if (umount2 (".", MNT_DETACH) < 0)
@@ -520,11 +548,34 @@ readonly_path (const char *path, ic_error_t *err)
   return 0;
 }
 
+/* Mount propagation is set after pivot_root, whose old-root cleanup makes every mount a
+   slave. The container's root is "/" by now, so the destinations cannot lead out of it. */
+static int
+set_mount_propagation (const struct oci_config *config, ic_error_t *err)
+{
+  for (size_t i = 0; i < config->mounts_len; i++)
+    {
+      const struct oci_mount *mnt = &config->mounts[i];
+      struct mount_options opts __attribute__ ((cleanup (mount_options_clear))) = { 0 };
+      cleanup_free char *dest = NULL;
+
+      if (mount_options_parse (mnt->options, &opts, err) < 0 || opts.propagation == 0)
+        continue;
+      dest = xasprintf ("%s%s", mnt->destination[0] == '/' ? "" : "/", mnt->destination);
+      if (mount (NULL, dest, NULL, opts.propagation, NULL) < 0)
+        return ic_error (err, errno, "mounts[%zu] (%s): set mount propagation", i,
+                         mnt->destination);
+    }
+  return 0;
+}
+
 int
 rootfs_finalize (const struct oci_config *config, ic_error_t *err)
 {
   const char *prop = config->linux_.rootfs_propagation;
 
+  if (set_mount_propagation (config, err) < 0)
+    return -1;
   for (char **p = config->linux_.masked_paths; p && *p; p++)
     if (mask_path (*p, err) < 0)
       return -1;

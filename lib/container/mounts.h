@@ -23,13 +23,14 @@ void mount_options_clear (struct mount_options *opts);
 /* MS_* propagation flags for "rprivate", "shared"...; 0 when unknown. */
 unsigned long mount_propagation_flags (const char *name);
 
-/* Before pivot_root: makes the rootfs a private mount point and does every mount of the
+/* Before pivot_root: binds the rootfs (rootfs_fd, opened by rune as the host's root, so a user
+   namespace need not be able to reach its path) onto itself and does every mount of the
    config, in order, then the default and configured devices. in_userns: mknod is not allowed,
-   so devices are bind-mounted from the host. */
-int rootfs_prepare (const struct oci_config *config, const char *rootfs, bool in_userns,
+   so devices are bind-mounted from the host. Returns an fd of the new rootfs mount. */
+int rootfs_prepare (const struct oci_config *config, int rootfs_fd, bool in_userns,
                     ic_error_t *err);
-/* Makes rootfs the new "/" with pivot_root, or with MS_MOVE + chroot when no_pivot. */
-int rootfs_pivot (const char *rootfs, bool no_pivot, ic_error_t *err);
+/* Makes the rootfs mount the new "/" with pivot_root, or MS_MOVE + chroot when no_pivot. */
+int rootfs_pivot (int root_fd, bool no_pivot, ic_error_t *err);
 /* After pivot_root: maskedPaths, readonlyPaths, root.readonly, rootfsPropagation. */
 int rootfs_finalize (const struct oci_config *config, ic_error_t *err);
 

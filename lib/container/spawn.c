@@ -254,6 +254,7 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
   cleanup_error ic_error_t err = NULL;
   cleanup_free char *exe = NULL;
   struct sync_msg msg = { 0 };
+  int root_fd = -1;
 
   reset_signals ();
   /* The intermediate reports our pid on the same socket: wait until rune has read it, so our
@@ -262,7 +263,7 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
     _exit (1);
   if (setsid () < 0)
     ic_error (&err, errno, "setsid");
-  if (err || rootfs_prepare (config, s->rootfs, in_userns, &err) < 0
+  if (err || (root_fd = rootfs_prepare (config, s->rootfs_fd, in_userns, &err)) < 0
       || set_hostname (config, &err) < 0 || set_sysctls (&config->linux_, &err) < 0
       || set_process_limits (config->process, &err) < 0
       || sync_send (s->sync_fd, SYNC_RUNTIME_READY, 0, NULL, &err) < 0
@@ -270,7 +271,7 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
       || hooks_run (&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,
                     msg.payload, &err)
              < 0
-      || rootfs_pivot (s->rootfs, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
+      || rootfs_pivot (root_fd, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
       || find_executable (config->process, &exe, &err) < 0)
     {
       sync_send_error (s->sync_fd, err);
@@ -340,20 +341,6 @@ unshare_namespaces (const struct oci_config *config, int sync_fd, ic_error_t *er
           || sync_expect (sync_fd, SYNC_USERNS_MAPPED, &msg, err) < 0)
         return -1;
     }
-  if (userns)
-    {
-      /* Become the namespace's root, so we may mount and create namespaces it owns. */
-      if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
-        return ic_error (err, errno,
-                         "linux.uidMappings: become root in the user namespace "
-                         "(is uid/gid 0 mapped?)");
-      if (setgroups (0, NULL) < 0 && errno != EPERM)
-        return ic_error (err, errno, "setgroups in the user namespace");
-      /* Changing uid made us non-dumpable, so /proc/self would be the host root's: the
-         setup below needs /proc/self/fd and timens_offsets. execve resets it. */
-      if (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-        return ic_error (err, errno, "prctl PR_SET_DUMPABLE");
-    }
   if (flags && unshare (flags) < 0)
     return ic_error (err, errno, "linux.namespaces: unshare namespaces (flags %#x)", flags);
   if (config->linux_.time_offsets_len)
@@ -373,6 +360,23 @@ unshare_namespaces (const struct oci_config *config, int sync_fd, ic_error_t *er
   return 0;
 }
 
+/* Becomes the user namespace's root, so files we create are owned by a mapped id. */
+static int
+become_userns_root (ic_error_t *err)
+{
+  if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+    return ic_error (err, errno,
+                     "linux.uidMappings: become root in the user namespace "
+                     "(is uid/gid 0 mapped?)");
+  if (setgroups (0, NULL) < 0 && errno != EPERM)
+    return ic_error (err, errno, "setgroups in the user namespace");
+  /* Changing uid made us non-dumpable, so /proc/self would be the host root's: the setup
+     needs /proc/self/fd. execve resets it. */
+  if (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    return ic_error (err, errno, "prctl PR_SET_DUMPABLE");
+  return 0;
+}
+
 static void __attribute__ ((noreturn)) intermediate (struct spawn *s)
 {
   cleanup_error ic_error_t err = NULL;
@@ -382,6 +386,16 @@ static void __attribute__ ((noreturn)) intermediate (struct spawn *s)
   if (sync_expect (s->sync_fd, SYNC_GO, &msg, &err) < 0)
     _exit (1);
   if (join_namespaces (s->config, &err) < 0 || unshare_namespaces (s->config, s->sync_fd, &err) < 0)
+    {
+      sync_send_error (s->sync_fd, err);
+      _exit (1);
+    }
+  /* Open the rootfs in the new mount namespace while our file system ids are still the
+     caller's: the user namespace's root may not be allowed to reach the bundle. */
+  s->rootfs_fd = open (s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (s->rootfs_fd < 0)
+    ic_error (&err, errno, "root.path: open `%s`", s->rootfs);
+  if (err || (oci_config_namespace (s->config, CLONE_NEWUSER) && become_userns_root (&err) < 0))
     {
       sync_send_error (s->sync_fd, err);
       _exit (1);

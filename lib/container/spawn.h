@@ -15,6 +15,7 @@ struct spawn
 {
   const struct oci_config *config;
   const char *rootfs;      /* absolute */
+  int rootfs_fd;           /* set in the child: O_PATH fd of the rootfs in its mount namespace */
   const char *cgroup_path; /* NULL: no cgroup */
   int state_dirfd;         /* the container's state directory, for start errors */
   int lock_fd;             /* rune's locked fd of that directory: the child must not hold it */

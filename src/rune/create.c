@@ -13,14 +13,7 @@ static const char usage[]
       "the createRuntime and createContainer hooks run, but the user process waits until\n"
       "`rune start`. The container's stdio is rune's stdio.\n"
       "\n"
-      "Options:\n"
-      "  -b, --bundle DIR        bundle directory holding config.json (default: current dir)\n"
-      "      --pid-file FILE     write the container process's pid to FILE\n"
-      "      --console-socket S  (not supported yet: terminals come in a later release)\n"
-      "      --no-pivot          use MS_MOVE and chroot instead of pivot_root (ramfs roots)\n"
-      "      --preserve-fds N    pass N extra fds (from fd 3) to the container process\n"
-      "      --no-new-keyring    accepted for runc compatibility\n"
-      "  -h, --help              show this help\n";
+      "Options:\n" RUNE_CREATE_OPTIONS_HELP;
 
 enum
 {

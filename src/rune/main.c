@@ -92,6 +92,21 @@ rune_getopt (int argc, char **argv, const char *shortopts, const struct option *
 }
 
 int
+rune_parse_id (const char *verb, int argc, char **argv, const char *usage, const char **id)
+{
+  static const struct option options[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  if (rune_getopt (argc, argv, "+h", options, usage) != -1)
+    return rune_usage_error (verb, "invalid option");
+  if (rune_want_args (verb, argc - optind, 1, 1))
+    return 1;
+  *id = argv[optind];
+  return 0;
+}
+
+int
 rune_want_args (const char *verb, int argc, int min, int max)
 {
   if (argc < min)

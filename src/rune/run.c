@@ -13,15 +13,9 @@ static const char usage[]
       "and exits with its status (128+N when killed by signal N).\n"
       "\n"
       "Options:\n"
-      "  -b, --bundle DIR        bundle directory holding config.json (default: current dir)\n"
       "  -d, --detach            return once the container runs\n"
-      "      --keep              do not delete the container when it exits\n"
-      "      --pid-file FILE     write the container process's pid to FILE\n"
-      "      --console-socket S  (not supported yet: terminals come in a later release)\n"
-      "      --no-pivot          use MS_MOVE and chroot instead of pivot_root (ramfs roots)\n"
-      "      --preserve-fds N    pass N extra fds (from fd 3) to the container process\n"
-      "      --no-new-keyring    accepted for runc compatibility\n"
-      "  -h, --help              show this help\n";
+      "      --keep              do not delete the container when it "
+      "exits\n" RUNE_CREATE_OPTIONS_HELP;
 
 /* Signals that report faults of rune itself are not relayed. */
 static void

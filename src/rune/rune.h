@@ -38,6 +38,19 @@ int rune_getopt (int argc, char **argv, const char *shortopts, const struct opti
                  const char *usage);
 /* Checks the number of positional arguments left after the options. */
 int rune_want_args (const char *verb, int argc, int min, int max);
+/* For verbs whose only argument is a container id and whose only option is --help. Returns 0
+   with *id set, or an exit code after a usage error. */
+int rune_parse_id (const char *verb, int argc, char **argv, const char *usage, const char **id);
+
+/* Help lines of the options create and run share. */
+#define RUNE_CREATE_OPTIONS_HELP                                                                   \
+  "  -b, --bundle DIR        bundle directory holding config.json (default: current dir)\n"        \
+  "      --pid-file FILE     write the container process's pid to FILE\n"                          \
+  "      --console-socket S  (not supported yet: terminals come in a later release)\n"             \
+  "      --no-pivot          use MS_MOVE and chroot instead of pivot_root (ramfs roots)\n"         \
+  "      --preserve-fds N    pass N extra fds (from fd 3) to the container process\n"              \
+  "      --no-new-keyring    accepted for runc compatibility\n"                                    \
+  "  -h, --help              show this help\n"
 
 /* The options shared by create and run; run also takes --detach and --keep. */
 struct rune_create_args

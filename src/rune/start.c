@@ -11,23 +11,16 @@ static const char usage[] = "Usage: rune start CONTAINER-ID\n"
                             "Options:\n"
                             "  -h, --help   show this help\n";
 
-static const struct option options[] = {
-  { "help", no_argument, NULL, 'h' },
-  { NULL, 0, NULL, 0 },
-};
-
 int
 rune_start (struct rune_globals *g, int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
-  int c;
+  const char *id;
 
-  while ((c = rune_getopt (argc, argv, "+h", options, usage)) != -1)
-    return rune_usage_error ("start", "invalid option");
-  if (rune_want_args ("start", argc - optind, 1, 1))
+  if (rune_parse_id ("start", argc, argv, usage, &id))
     return 1;
-  if (container_start (&g->rt, argv[optind], &err) < 0)
+  if (container_start (&g->rt, id, &err) < 0)
     return rune_fail (&err);
-  ic_debug ("started container %s", argv[optind]);
+  ic_debug ("started container %s", id);
   return 0;
 }

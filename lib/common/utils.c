@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -330,4 +331,53 @@ bool
 has_prefix (const char *s, const char *prefix)
 {
   return strncmp (s, prefix, strlen (prefix)) == 0;
+}
+
+int
+send_fd (int sock, int fd, const void *data, size_t len, ic_error_t *err)
+{
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = (void *)(len ? data : ""), .iov_len = len ? len : 1 };
+  struct msghdr msg = { .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = control,
+                        .msg_controllen = sizeof (control) };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return ic_error (err, errno, "send a file descriptor");
+  return 0;
+}
+
+ssize_t
+recv_fd (int sock, int *fd, void *buf, size_t size, ic_error_t *err)
+{
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = buf, .iov_len = size };
+  struct msghdr msg = { .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = control,
+                        .msg_controllen = sizeof (control) };
+  ssize_t n;
+
+  *fd = -1;
+  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+    if (errno != EINTR)
+      return ic_error (err, errno, "receive a file descriptor");
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      memcpy (fd, CMSG_DATA (c), sizeof (int));
+  if (msg.msg_flags & MSG_CTRUNC)
+    {
+      if (*fd >= 0)
+        close (*fd);
+      *fd = -1;
+      return ic_error (err, EBADMSG, "receive a file descriptor: control data truncated");
+    }
+  return n;
 }

@@ -78,4 +78,10 @@ const char *fd_path (char buf[FD_PATH_SIZE], int fd);
 
 bool has_prefix (const char *s, const char *prefix);
 
+/* Sends fd over a unix socket with SCM_RIGHTS, with data as the message (one NUL byte when
+   len is 0, since a message needs a byte to carry the fd). */
+int send_fd (int sock, int fd, const void *data, size_t len, ic_error_t *err);
+/* Receives one message and the fd it carries (*fd = -1 when none); returns the data length. */
+ssize_t recv_fd (int sock, int *fd, void *buf, size_t size, ic_error_t *err);
+
 #endif

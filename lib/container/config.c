@@ -5,6 +5,8 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -337,25 +339,93 @@ parse_user (json_object *process, const struct path *p, struct oci_user *user, i
   return 0;
 }
 
-static int
-parse_process (json_object *root, struct oci_config *config, ic_error_t *err)
-{
-  const struct path *p = CHILD (NULL, "process");
-  json_object *o;
-  struct oci_process *proc;
-  int64_t n = 0;
-  bool present;
+static const char *const cap_set_names[OCI_CAP_SETS]
+    = { "bounding", "effective", "inheritable", "permitted", "ambient" };
 
-  if (member (root, NULL, "process", json_type_object, false, &o, err) < 0)
+const char *
+oci_cap_set_name (enum oci_cap_set set)
+{
+  return cap_set_names[set];
+}
+
+static void
+add_unknown_cap (struct oci_capabilities *caps, const char *name)
+{
+  size_t n = 0;
+  while (caps->unknown && caps->unknown[n])
+    if (strcmp (caps->unknown[n++], name) == 0)
+      return;
+  caps->unknown = realloc (caps->unknown, (n + 2) * sizeof (char *));
+  if (caps->unknown == NULL)
+    abort ();
+  caps->unknown[n] = xstrdup (name);
+  caps->unknown[n + 1] = NULL;
+}
+
+static int
+parse_capabilities (json_object *process, const struct path *p, struct oci_capabilities *caps,
+                    ic_error_t *err)
+{
+  const struct path *cp = CHILD (p, "capabilities");
+  json_object *o;
+
+  if (member (process, p, "capabilities", json_type_object, false, &o, err) < 0)
+    return -1;
+  caps->present = o != NULL;
+  for (int set = 0; o && set < OCI_CAP_SETS; set++)
+    {
+      cleanup_strv char **names = NULL;
+      if (get_string_array (o, cp, cap_set_names[set], &names, err) < 0)
+        return -1;
+      for (char **name = names; name && *name; name++)
+        {
+          cap_value_t cap;
+          /* libcap also accepts numbers and lower case: the spec's names are CAP_*. */
+          if (strncmp (*name, "CAP_", 4) != 0 || cap_from_name (*name, &cap) < 0 || cap < 0
+              || cap >= 64 || !CAP_IS_SUPPORTED (cap))
+            add_unknown_cap (caps, *name);
+          else
+            caps->sets[set] |= 1ULL << cap;
+        }
+    }
+  return 0;
+}
+
+static int
+parse_console_size (json_object *process, const struct path *p, struct oci_process *proc,
+                    ic_error_t *err)
+{
+  const struct path *cp = CHILD (p, "consoleSize");
+  json_object *o;
+  int64_t h = 0, w = 0;
+
+  if (member (process, p, "consoleSize", json_type_object, false, &o, err) < 0)
     return -1;
   if (o == NULL)
     return 0;
-  proc = config->process = xmalloc0 (sizeof (*proc));
+  if (get_int (o, cp, "height", true, 0, UINT16_MAX, &h, NULL, err) < 0
+      || get_int (o, cp, "width", true, 0, UINT16_MAX, &w, NULL, err) < 0)
+    return -1;
+  proc->console_height = h;
+  proc->console_width = w;
+  return 0;
+}
+
+static int
+parse_process_object (json_object *o, const struct path *p, struct oci_process **out,
+                      ic_error_t *err)
+{
+  struct oci_process *proc = *out = xmalloc0 (sizeof (*proc));
+  int64_t n = 0;
+  bool present;
+
   if (get_bool (o, p, "terminal", &proc->terminal, err) < 0
+      || parse_console_size (o, p, proc, err) < 0
       || get_string (o, p, "cwd", true, &proc->cwd, err) < 0
       || check_absolute (proc->cwd, CHILD (p, "cwd"), err) < 0
       || get_string_array (o, p, "args", &proc->args, err) < 0
       || get_string_array (o, p, "env", &proc->env, err) < 0
+      || parse_capabilities (o, p, &proc->capabilities, err) < 0
       || get_bool (o, p, "noNewPrivileges", &proc->no_new_privileges, err) < 0
       || get_string (o, p, "apparmorProfile", false, &proc->apparmor_profile, err) < 0
       || get_string (o, p, "selinuxLabel", false, &proc->selinux_label, err) < 0)
@@ -373,6 +443,18 @@ parse_process (json_object *root, struct oci_config *config, ic_error_t *err)
   if (parse_user (o, p, &proc->user, err) < 0)
     return -1;
   return parse_rlimits (o, p, proc, err);
+}
+
+static int
+parse_process (json_object *root, struct oci_config *config, ic_error_t *err)
+{
+  json_object *o;
+
+  if (member (root, NULL, "process", json_type_object, false, &o, err) < 0)
+    return -1;
+  if (o == NULL)
+    return 0;
+  return parse_process_object (o, CHILD (NULL, "process"), &config->process, err);
 }
 
 static int
@@ -622,6 +704,36 @@ parse_time_offsets (json_object *linux_obj, const struct path *lp, struct oci_li
 }
 
 static int
+parse_personality (json_object *linux_obj, const struct path *lp, struct oci_linux *l,
+                   ic_error_t *err)
+{
+  const struct path *pp = CHILD (lp, "personality");
+  cleanup_free char *domain = NULL;
+  cleanup_strv char **flags = NULL;
+  json_object *o;
+
+  if (member (linux_obj, lp, "personality", json_type_object, false, &o, err) < 0)
+    return -1;
+  if (o == NULL)
+    return 0;
+  if (get_string (o, pp, "domain", true, &domain, err) < 0
+      || get_string_array (o, pp, "flags", &flags, err) < 0)
+    return -1;
+  if (strcmp (domain, "LINUX") == 0)
+    l->personality = PER_LINUX;
+  else if (strcmp (domain, "LINUX32") == 0)
+    l->personality = PER_LINUX32;
+  else
+    return path_error (err, CHILD (pp, "domain"), "unknown domain `%s` (LINUX or LINUX32)",
+                       domain);
+  /* The spec defines no flag names yet; refusing them beats ignoring them. */
+  if (flags && flags[0])
+    return path_error (err, ELEMENT (CHILD (pp, "flags"), 0), "unsupported flag `%s`", flags[0]);
+  l->has_personality = true;
+  return 0;
+}
+
+static int
 parse_linux (json_object *root, struct oci_config *config, ic_error_t *err)
 {
   const struct path *p = CHILD (NULL, "linux");
@@ -642,7 +754,8 @@ parse_linux (json_object *root, struct oci_config *config, ic_error_t *err)
       || get_string_array (o, p, "maskedPaths", &l->masked_paths, err) < 0
       || get_string_array (o, p, "readonlyPaths", &l->readonly_paths, err) < 0
       || get_string (o, p, "rootfsPropagation", false, &l->rootfs_propagation, err) < 0
-      || get_string (o, p, "mountLabel", false, &l->mount_label, err) < 0)
+      || get_string (o, p, "mountLabel", false, &l->mount_label, err) < 0
+      || parse_personality (o, p, l, err) < 0)
     return -1;
   if (l->rootfs_propagation)
     {
@@ -688,40 +801,53 @@ validate_linux (const struct oci_config *config, ic_error_t *err)
   return 0;
 }
 
-int
-oci_config_parse (const char *data, size_t len, struct oci_config **out, ic_error_t *err)
+/* Parses one JSON document; only whitespace may follow it. */
+static int
+parse_json_document (const char *data, size_t len, json_object **out, ic_error_t *err)
 {
-  cleanup_oci_config struct oci_config *config = xmalloc0 (sizeof (*config));
   json_tokener *tok = json_tokener_new ();
   json_object *root;
   enum json_tokener_error jerr;
+  int offset;
 
   if (tok == NULL)
-    return ic_error (err, ENOMEM, "parse config");
+    return ic_error (err, ENOMEM, "parse JSON");
   root = json_tokener_parse_ex (tok, data, len);
   jerr = json_tokener_get_error (tok);
   if (root != NULL && jerr == json_tokener_success && tok->char_offset < (int)len)
     {
-      /* Only whitespace may follow the document. */
       for (size_t i = tok->char_offset; i < len && jerr == json_tokener_success; i++)
         if (strchr (" \t\r\n", data[i]) == NULL)
           jerr = json_tokener_error_parse_unexpected;
     }
   else if (root == NULL && jerr == json_tokener_continue)
     jerr = json_tokener_error_parse_eof;
+  offset = tok->char_offset;
+  json_tokener_free (tok);
   if (jerr != json_tokener_success)
     {
-      int offset = tok->char_offset;
       json_object_put (root);
-      json_tokener_free (tok);
       return ic_error (err, 0, "invalid JSON at offset %d: %s", offset,
                        json_tokener_error_desc (jerr));
     }
-  json_tokener_free (tok);
-  config->json = root;
   if (!json_object_is_type (root, json_type_object))
-    return ic_error (err, 0, "config: must be a JSON object");
+    {
+      json_object_put (root);
+      return ic_error (err, 0, "must be a JSON object");
+    }
+  *out = root;
+  return 0;
+}
 
+int
+oci_config_parse (const char *data, size_t len, struct oci_config **out, ic_error_t *err)
+{
+  cleanup_oci_config struct oci_config *config = xmalloc0 (sizeof (*config));
+  json_object *root;
+
+  if (parse_json_document (data, len, &config->json, err) < 0)
+    return ic_error_wrap (err, "config");
+  root = config->json;
   if (get_string (root, NULL, "ociVersion", true, &config->oci_version, err) < 0
       || check_oci_version (config->oci_version, CHILD (NULL, "ociVersion"), err) < 0
       || parse_root (root, config, err) < 0
@@ -735,6 +861,26 @@ oci_config_parse (const char *data, size_t len, struct oci_config **out, ic_erro
       || parse_linux (root, config, err) < 0 || validate_linux (config, err) < 0)
     return -1;
   *out = steal_pointer (&config);
+  return 0;
+}
+
+int
+oci_process_parse (const char *data, size_t len, struct oci_process **out, ic_error_t *err)
+{
+  json_object *root = NULL;
+  struct oci_process *proc = NULL;
+  int ret;
+
+  if (parse_json_document (data, len, &root, err) < 0)
+    return ic_error_wrap (err, "process");
+  ret = parse_process_object (root, CHILD (NULL, "process"), &proc, err);
+  json_object_put (root);
+  if (ret < 0)
+    {
+      oci_process_free (proc);
+      return -1;
+    }
+  *out = proc;
   return 0;
 }
 
@@ -762,8 +908,8 @@ free_pairs (struct oci_string_pair *pairs, size_t len)
   free (pairs);
 }
 
-static void
-free_process (struct oci_process *p)
+void
+oci_process_free (struct oci_process *p)
 {
   if (p == NULL)
     return;
@@ -776,6 +922,7 @@ free_process (struct oci_process *p)
   free (p->rlimits);
   free (p->apparmor_profile);
   free (p->selinux_label);
+  strv_free (p->capabilities.unknown);
   free (p);
 }
 
@@ -811,7 +958,7 @@ oci_config_free (struct oci_config *config)
   free (config->root_path);
   free (config->hostname);
   free (config->domainname);
-  free_process (config->process);
+  oci_process_free (config->process);
   for (size_t i = 0; config->mounts && i < config->mounts_len; i++)
     {
       free (config->mounts[i].destination);

@@ -69,15 +69,35 @@ struct oci_user
   size_t additional_gids_len;
 };
 
+/* The five capability sets as bit masks (bit n = capability n). */
+enum oci_cap_set
+{
+  OCI_CAP_BOUNDING,
+  OCI_CAP_EFFECTIVE,
+  OCI_CAP_INHERITABLE,
+  OCI_CAP_PERMITTED,
+  OCI_CAP_AMBIENT,
+  OCI_CAP_SETS
+};
+
+struct oci_capabilities
+{
+  bool present; /* absent: the process keeps the runtime's capabilities, as runc does */
+  uint64_t sets[OCI_CAP_SETS];
+  char **unknown; /* names this kernel does not know: logged as warnings, per config.md */
+};
+
 struct oci_process
 {
   bool terminal;
+  unsigned int console_height, console_width; /* 0: not given */
   char *cwd;
   char **args;
   char **env;
   struct oci_user user;
   struct oci_rlimit *rlimits;
   size_t rlimits_len;
+  struct oci_capabilities capabilities;
   bool no_new_privileges;
   bool has_oom_score_adj;
   int oom_score_adj;
@@ -139,6 +159,8 @@ struct oci_linux
   char **readonly_paths;
   char *rootfs_propagation;
   char *mount_label;
+  bool has_personality;
+  unsigned long personality; /* PER_LINUX or PER_LINUX32 */
 };
 
 struct oci_config
@@ -163,6 +185,12 @@ int oci_config_parse (const char *data, size_t len, struct oci_config **out, ic_
 /* Reads <path> and parses it; errors name the file. */
 int oci_config_load (const char *path, struct oci_config **out, ic_error_t *err);
 void oci_config_free (struct oci_config *config);
+
+/* Parses a process object alone, for `rune exec --process`; errors name "process.FIELD". */
+int oci_process_parse (const char *data, size_t len, struct oci_process **out, ic_error_t *err);
+void oci_process_free (struct oci_process *p);
+/* Name of a capability set as in config.md ("bounding", ...). */
+const char *oci_cap_set_name (enum oci_cap_set set);
 
 /* Lookups used by the runtime and the tests. */
 const struct oci_namespace *oci_config_namespace (const struct oci_config *config, int type);

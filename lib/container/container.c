@@ -2,6 +2,8 @@
 #include "cgroup.h"
 #include "config.h"
 #include "hooks.h"
+#include "seccomp.h"
+#include "terminal.h"
 #include "spawn.h"
 #include "utils.h"
 #include <dirent.h>
@@ -130,6 +132,52 @@ destroy (const struct container_runtime *rt, struct container_dir *dir,
     warn (rt, &err);
 }
 
+/* runc's rules: a terminal needs somewhere to go, and a console socket needs a terminal. */
+static int
+check_terminal_options (const struct container_create_options *opts,
+                        const struct oci_config *config, ic_error_t *err)
+{
+  bool terminal = config->process->terminal;
+  if (terminal && opts->console_socket == NULL && opts->terminal_master == NULL)
+    return ic_error (err, 0,
+                     "process.terminal: a terminal needs --console-socket when rune does not "
+                     "stay attached");
+  if (!terminal && opts->console_socket)
+    return ic_error (err, 0, "--console-socket: process.terminal is false: there is no "
+                             "terminal to send");
+  return 0;
+}
+
+static int
+hand_out_terminal (const struct container_create_options *opts, struct spawn *spawn,
+                   ic_error_t *err)
+{
+  cleanup_close int console = -1;
+  if (spawn->terminal_master < 0)
+    return 0;
+  if (opts->console_socket == NULL)
+    {
+      *opts->terminal_master = steal_fd (&spawn->terminal_master);
+      return 0;
+    }
+  console = terminal_connect_console_socket (opts->console_socket, err);
+  if (console < 0 || terminal_send_master (console, spawn->terminal_master, err) < 0)
+    return -1;
+  close (steal_fd (&spawn->terminal_master));
+  return 0;
+}
+
+static int
+compile_seccomp (const struct oci_config *config, struct seccomp_program **out, ic_error_t *err)
+{
+  json_object *linux_obj = NULL, *seccomp = NULL;
+  *out = NULL;
+  if (!json_object_object_get_ex (config->json, "linux", &linux_obj)
+      || !json_object_object_get_ex (linux_obj, "seccomp", &seccomp) || seccomp == NULL)
+    return 0;
+  return seccomp_program_compile (seccomp, out, err);
+}
+
 static int
 create_in_dir (const struct container_runtime *rt, const struct container_create_options *opts,
                struct container_dir *dir, const struct oci_config *config, const char *raw,
@@ -171,7 +219,7 @@ create_in_dir (const struct container_runtime *rt, const struct container_create
     return -1;
   if (opts->pid_file && write_pid_file (opts->pid_file, spawn->pid, err) < 0)
     return -1;
-  return 0;
+  return hand_out_terminal (opts, spawn, err);
 }
 
 int
@@ -182,10 +230,14 @@ container_create (const struct container_runtime *rt, const struct container_cre
   cleanup_free char *bundle = NULL, *raw = NULL, *rootfs = NULL, *cgroup = NULL;
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   struct container_state state = { 0 };
-  struct spawn spawn = { .pid = -1, .sync_fd = -1 };
+  cleanup_seccomp_program struct seccomp_program *seccomp = NULL;
+  struct spawn spawn = { .pid = -1, .sync_fd = -1, .terminal_master = -1 };
 
   if (load_bundle (opts->bundle, &bundle, &raw, &config, err) < 0
-      || spawn_validate (config, err) < 0 || resolve_rootfs (bundle, config, &rootfs, err) < 0
+      || spawn_validate (config, rt->warn, err) < 0
+      || check_terminal_options (opts, config, err) < 0
+      || compile_seccomp (config, &seccomp, err) < 0
+      || resolve_rootfs (bundle, config, &rootfs, err) < 0
       || cgroup_resolve (config->linux_.cgroups_path, opts->id, &cgroup, err) < 0)
     return -1;
   if (container_dir_create (rt->root, opts->id, &dir, err) < 0)
@@ -201,6 +253,7 @@ container_create (const struct container_runtime *rt, const struct container_cre
   spawn.config = config;
   spawn.rootfs = rootfs;
   spawn.cgroup_path = state.cgroup_path;
+  spawn.seccomp = seccomp;
   spawn.no_pivot = opts->no_pivot;
   spawn.preserve_fds = opts->preserve_fds;
   if (create_in_dir (rt, opts, &dir, config, raw, &state, &spawn, err) < 0)

@@ -23,6 +23,10 @@ struct container_create_options
   const char *pid_file;
   bool no_pivot;
   int preserve_fds;
+  /* With process.terminal: the pty master goes to this unix socket (runc's protocol) or,
+     when terminal_master is not NULL, to the caller (an attached `rune run`). */
+  const char *console_socket;
+  int *terminal_master;
 };
 
 /* create: the process waits for start; *pid is its pid (rune is its parent). */

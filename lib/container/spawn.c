@@ -4,6 +4,8 @@
 #include "state.h"
 #include "sync.h"
 #include "cgroup.h"
+#include "process.h"
+#include "terminal.h"
 #include "utils.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -26,8 +28,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* ---------------------------------------------------------------- validation (parent) */
 
 static int
@@ -49,16 +49,14 @@ sysctl_namespace (const char *key)
 }
 
 int
-spawn_validate (const struct oci_config *config, ic_error_t *err)
+spawn_validate (const struct oci_config *config, void (*warn) (const char *msg), ic_error_t *err)
 {
   const struct oci_linux *l = &config->linux_;
 
   if (config->process == NULL)
     return ic_error (err, 0, "process: is required to create a container");
-  if (config->process->terminal)
-    return ic_error (err, ENOTSUP,
-                     "process.terminal: terminal support is not implemented yet; "
-                     "set it to false");
+  if (process_validate (config->process, warn, err) < 0)
+    return -1;
   if (oci_config_namespace (config, CLONE_NEWNS) == NULL)
     return ic_error (err, 0, "linux.namespaces: a mount namespace is required");
   for (size_t i = 0; i < l->sysctl_len; i++)
@@ -129,65 +127,6 @@ set_hostname (const struct oci_config *config, ic_error_t *err)
   return 0;
 }
 
-static const char *
-env_lookup (char *const *env, const char *name)
-{
-  size_t len = strlen (name);
-  for (char *const *e = env; e && *e; e++)
-    if (strncmp (*e, name, len) == 0 && (*e)[len] == '=')
-      return *e + len + 1;
-  return NULL;
-}
-
-/* execvp's search, but with the container's PATH rather than ours. */
-static int
-find_executable (const struct oci_process *p, char **out, ic_error_t *err)
-{
-  const char *name = p->args[0];
-  const char *path = env_lookup (p->env, "PATH");
-  cleanup_free char *copy = NULL;
-  char *save = NULL;
-  int last_errno = ENOENT;
-
-  if (strchr (name, '/'))
-    {
-      if (access (name, X_OK) < 0)
-        return ic_error (err, errno, "process.args[0]: `%s`", name);
-      *out = xstrdup (name);
-      return 0;
-    }
-  copy = xstrdup (path ? path : DEFAULT_PATH);
-  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
-    {
-      cleanup_free char *candidate = xasprintf ("%s/%s", dir[0] ? dir : ".", name);
-      struct stat st;
-      if (stat (candidate, &st) == 0 && S_ISREG (st.st_mode))
-        {
-          if (access (candidate, X_OK) == 0)
-            {
-              *out = steal_pointer (&candidate);
-              return 0;
-            }
-          last_errno = EACCES;
-        }
-    }
-  return ic_error (err, last_errno, "process.args[0]: `%s` not found in $PATH", name);
-}
-
-static int
-switch_user (const struct oci_process *p, ic_error_t *err)
-{
-  const struct oci_user *u = &p->user;
-  if (setgroups (u->additional_gids_len, u->additional_gids) < 0)
-    return ic_error (err, errno, "process.user.additionalGids: setgroups");
-  if (setresgid (u->gid, u->gid, u->gid) < 0)
-    return ic_error (err, errno, "process.user.gid: set gid %u", u->gid);
-  if (setresuid (u->uid, u->uid, u->uid) < 0)
-    return ic_error (err, errno, "process.user.uid: set uid %u", u->uid);
-  umask (u->has_umask ? u->umask : 0022);
-  return 0;
-}
-
 /* Blocks until `rune start` writes to the exec FIFO. */
 static int
 wait_for_start (int fifo_fd, ic_error_t *err)
@@ -204,6 +143,48 @@ wait_for_start (int fifo_fd, ic_error_t *err)
   return 0;
 }
 
+static bool
+seccomp_has_listener (const struct spawn *s)
+{
+  return s->seccomp && s->seccomp->listener_path;
+}
+
+/* A filter with a listener was loaded during create; others are loaded just before exec. */
+static const struct seccomp_program *
+seccomp_at_exec (const struct spawn *s)
+{
+  return seccomp_has_listener (s) ? NULL : s->seccomp;
+}
+
+/* The fds rune must receive before the container counts as created: the terminal master,
+   and the seccomp notify fd, which rune hands to the listener before we go on. */
+static int
+pass_fds_to_rune (const struct spawn *s, ic_error_t *err)
+{
+  const struct oci_process *p = s->config->process;
+  struct sync_msg msg;
+  int fd = -1, ret;
+
+  if (p->terminal)
+    {
+      if (terminal_setup (p->console_height, p->console_width, &fd, err) < 0)
+        return -1;
+      ret = sync_send_fd (s->sync_fd, SYNC_TERMINAL, fd, err);
+      close (fd);
+      if (ret < 0)
+        return -1;
+    }
+  if (!seccomp_has_listener (s))
+    return 0;
+  if (seccomp_program_load (s->seccomp, &fd, err) < 0)
+    return -1;
+  ret = sync_send_fd (s->sync_fd, SYNC_SECCOMP, fd, err);
+  close (fd);
+  if (ret < 0)
+    return -1;
+  return sync_expect (s->sync_fd, SYNC_SECCOMP_DONE, &msg, err);
+}
+
 /* After `rune start`: startContainer hooks, then become the user process. */
 static int
 start_process (const struct spawn *s, const char *state_json, const char *exe, ic_error_t *err)
@@ -216,17 +197,13 @@ start_process (const struct spawn *s, const char *state_json, const char *exe, i
                  err)
       < 0)
     return -1;
-  if (switch_user (p, err) < 0)
-    return -1;
-  if (chdir (p->cwd) < 0)
-    return ic_error (err, errno, "process.cwd: chdir `%s`", p->cwd);
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return ic_error (err, errno, "process.noNewPrivileges");
-  /* No fd of ours may reach the container (CVE-2024-21626): all beyond the preserved ones are
-     close-on-exec, and so are the state directory and FIFO fds. */
-  close_fds_from (3 + s->preserve_fds, true);
-  execve (exe, p->args, p->env ? p->env : (char *[]){ NULL });
-  return ic_error (err, errno, "exec `%s`", exe);
+  return process_exec (&(struct process_exec){ .process = p,
+                                               .seccomp = seccomp_at_exec (s),
+                                               .has_personality = s->config->linux_.has_personality,
+                                               .personality = s->config->linux_.personality,
+                                               .preserve_fds = s->preserve_fds,
+                                               .exe = exe },
+                       err);
 }
 
 static void
@@ -272,7 +249,8 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
                     msg.payload, &err)
              < 0
       || rootfs_pivot (root_fd, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
-      || find_executable (config->process, &exe, &err) < 0)
+      || process_find_executable (config->process, &exe, &err) < 0
+      || pass_fds_to_rune (s, &err) < 0)
     {
       sync_send_error (s->sync_fd, err);
       _exit (1);
@@ -282,7 +260,7 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
   close (s->sync_fd);
   start_process (s, msg.payload, exe, &err);
   report_start_error (s, err);
-  _exit (err && err->status == ENOENT ? 127 : err && err->status == EACCES ? 126 : 1);
+  _exit (process_exec_failure_status (err));
 }
 
 /* ---------------------------------------------------------------- intermediate (child) */
@@ -455,6 +433,7 @@ spawn_start (struct spawn *s, ic_error_t *err)
 
   s->pid = -1;
   s->sync_fd = -1;
+  s->terminal_master = -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return ic_error (err, errno, "socketpair");
   child = fork ();
@@ -506,11 +485,34 @@ spawn_wait_runtime_ready (struct spawn *s, ic_error_t *err)
   return sync_expect (s->sync_fd, SYNC_RUNTIME_READY, &msg, err);
 }
 
+/* Takes the fds the init passes (see pass_fds_to_rune). */
+static int
+receive_fds (struct spawn *s, const char *state_json, ic_error_t *err)
+{
+  struct sync_msg msg;
+  int fd = -1, ret;
+
+  if (s->config->process->terminal
+      && sync_expect_fd (s->sync_fd, SYNC_TERMINAL, &msg, &s->terminal_master, err) < 0)
+    return -1;
+  if (!seccomp_has_listener (s))
+    return 0;
+  if (sync_expect_fd (s->sync_fd, SYNC_SECCOMP, &msg, &fd, err) < 0)
+    return -1;
+  ret = seccomp_send_to_listener (s->seccomp, fd, s->pid, state_json, err);
+  if (fd >= 0)
+    close (fd);
+  if (ret < 0)
+    return -1;
+  return sync_send (s->sync_fd, SYNC_SECCOMP_DONE, 0, NULL, err);
+}
+
 int
 spawn_finish (struct spawn *s, const char *state_json, ic_error_t *err)
 {
   struct sync_msg msg;
   if (sync_send (s->sync_fd, SYNC_CONTINUE, 0, state_json, err) < 0
+      || receive_fds (s, state_json, err) < 0
       || sync_expect (s->sync_fd, SYNC_CREATED, &msg, err) < 0)
     return -1;
   close (s->sync_fd);
@@ -521,6 +523,9 @@ spawn_finish (struct spawn *s, const char *state_json, ic_error_t *err)
 void
 spawn_abort (struct spawn *s)
 {
+  if (s->terminal_master >= 0)
+    close (s->terminal_master);
+  s->terminal_master = -1;
   if (s->sync_fd >= 0)
     close (s->sync_fd);
   s->sync_fd = -1;

@@ -8,6 +8,7 @@
 #define CONTAINER_SPAWN_H
 
 #include "config.h"
+#include "seccomp.h"
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -20,15 +21,20 @@ struct spawn
   int state_dirfd;         /* the container's state directory, for start errors */
   int lock_fd;             /* rune's locked fd of that directory: the child must not hold it */
   int fifo_fd;             /* read end of the exec FIFO, opened O_NONBLOCK */
+  const struct seccomp_program *seccomp; /* NULL: none */
   bool no_pivot;
   int preserve_fds;
   /* set by spawn_start */
   pid_t pid;
   int sync_fd;
+  /* set by spawn_finish with process.terminal: the pty master, for the caller to close */
+  int terminal_master;
 };
 
 /* Namespaced sysctls only: changing a host-wide value from a container is refused. */
-int spawn_validate (const struct oci_config *config, ic_error_t *err);
+/* Also checks the process (process_validate), passing warnings to warn. */
+int spawn_validate (const struct oci_config *config, void (*warn) (const char *msg),
+                    ic_error_t *err);
 
 /* Forks, places the process in the cgroup, writes id maps; on return spawn->pid is the
    container init, which is setting up the rootfs. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 struct sync_header
 {
@@ -34,23 +35,50 @@ sync_send_error (int fd, ic_error_t error)
   sync_send (fd, SYNC_ERROR, error ? error->status : 0, ic_error_message (error), NULL);
 }
 
+static void
+close_passed_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+  *fd = -1;
+}
+
+int
+sync_send_fd (int fd, enum sync_type type, int passed_fd, ic_error_t *err)
+{
+  struct sync_header h = { type, 0 };
+  return send_fd (fd, passed_fd, &h, sizeof (h), err);
+}
+
 int
 sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err)
+{
+  int passed_fd = -1;
+  int ret = sync_expect_fd (fd, type, msg, &passed_fd, err);
+  /* A stray fd from a confused peer must not leak. */
+  close_passed_fd (&passed_fd);
+  return ret;
+}
+
+int
+sync_expect_fd (int fd, enum sync_type type, struct sync_msg *msg, int *passed_fd,
+                ic_error_t *err)
 {
   cleanup_free char *buf = xmalloc0 (sizeof (struct sync_header) + SYNC_MAX_PAYLOAD + 1);
   struct sync_header h;
   ssize_t n;
 
   memset (msg, 0, sizeof (*msg));
-  do
-    n = recv (fd, buf, sizeof (h) + SYNC_MAX_PAYLOAD, 0);
-  while (n < 0 && errno == EINTR);
+  n = recv_fd (fd, passed_fd, buf, sizeof (h) + SYNC_MAX_PAYLOAD, NULL);
   if (n < 0)
     return ic_error (err, errno, "receive from the container process");
   if (n == 0)
     return ic_error (err, 0, "the container process exited during setup");
   if ((size_t)n < sizeof (h))
-    return ic_error (err, EPROTO, "short sync message");
+    {
+      close_passed_fd (passed_fd);
+      return ic_error (err, EPROTO, "short sync message");
+    }
   memcpy (&h, buf, sizeof (h));
   msg->type = h.type;
   msg->status = h.status;
@@ -67,11 +95,13 @@ sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err)
       if (err && *err)
         (*err)->status = h.status;
       sync_msg_clear (msg);
+      close_passed_fd (passed_fd);
       return -1;
     }
   if (h.type != (uint32_t)type)
     {
       sync_msg_clear (msg);
+      close_passed_fd (passed_fd);
       return ic_error (err, EPROTO, "unexpected sync message %u (expected %u)", h.type, type);
     }
   return 0;

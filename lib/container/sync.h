@@ -17,6 +17,9 @@ enum sync_type
   SYNC_RUNTIME_READY, /* init -> parent: mounts done, run createRuntime hooks */
   SYNC_CONTINUE,      /* parent -> init: hooks passed; payload: state JSON */
   SYNC_CREATED,       /* init -> parent: waiting for start */
+  SYNC_TERMINAL,      /* init -> parent: the pty master (passed fd) */
+  SYNC_SECCOMP,       /* init -> parent: the seccomp notify fd (passed fd) */
+  SYNC_SECCOMP_DONE,  /* parent -> init: the listener has the fd */
   SYNC_ERROR,         /* either way: status is an errno, payload the message */
 };
 
@@ -35,6 +38,11 @@ int sync_send (int fd, enum sync_type type, int32_t status, const char *payload,
 void sync_send_error (int fd, ic_error_t error);
 /* Receives one message of the expected type; a SYNC_ERROR becomes *err. EOF is an error. */
 int sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err);
+/* A message carrying only a file descriptor, and its receiving side (*passed_fd = -1 when
+   the message had none). */
+int sync_send_fd (int fd, enum sync_type type, int passed_fd, ic_error_t *err);
+int sync_expect_fd (int fd, enum sync_type type, struct sync_msg *msg, int *passed_fd,
+                    ic_error_t *err);
 void sync_msg_clear (struct sync_msg *msg);
 
 #endif

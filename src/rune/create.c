@@ -68,8 +68,8 @@ rune_parse_create_args (const char *verb, int argc, char **argv, const char *ver
         args->opts.pid_file = optarg;
         break;
       case OPT_CONSOLE_SOCKET:
-        return rune_usage_error (verb, "--console-socket: terminals are not supported yet; "
-                                       "set process.terminal to false and drop the flag");
+        args->opts.console_socket = optarg;
+        break;
       case OPT_NO_PIVOT:
         args->opts.no_pivot = true;
         break;

@@ -381,3 +381,19 @@ recv_fd (int sock, int *fd, void *buf, size_t size, ic_error_t *err)
     }
   return n;
 }
+
+int
+write_pid_file (const char *path, pid_t pid, ic_error_t *err)
+{
+  cleanup_free char *tmp = xasprintf ("%s.tmp", path);
+  char buf[16];
+  int len = snprintf (buf, sizeof (buf), "%d", pid);
+  if (write_file_at (AT_FDCWD, tmp, buf, len, 0644, err) < 0)
+    return ic_error_wrap (err, "--pid-file");
+  if (rename (tmp, path) < 0)
+    {
+      unlink (tmp);
+      return ic_error (err, errno, "--pid-file: `%s`", path);
+    }
+  return 0;
+}

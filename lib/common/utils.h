@@ -56,6 +56,8 @@ int write_existing_file (const char *path, const void *buf, size_t len, ic_error
 /* Atomically replaces dirfd/path (write to a temporary name, then rename). */
 int write_file_atomic_at (int dirfd, const char *path, const char *buf, size_t len,
                           ic_error_t *err);
+/* Writes pid to path atomically (runc's --pid-file); errors name --pid-file. */
+int write_pid_file (const char *path, pid_t pid, ic_error_t *err);
 int write_all (int fd, const void *buf, size_t len);
 ssize_t read_all (int fd, void *buf, size_t len);
 

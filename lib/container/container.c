@@ -1,4 +1,5 @@
 #include "container.h"
+#include "container-internal.h"
 #include "cgroup.h"
 #include "config.h"
 #include "hooks.h"
@@ -93,22 +94,6 @@ load_bundle (const char *bundle_arg, char **bundle, char **raw, struct oci_confi
   return 0;
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, ic_error_t *err)
-{
-  cleanup_free char *tmp = xasprintf ("%s.tmp", path);
-  char buf[16];
-  int len = snprintf (buf, sizeof (buf), "%d", pid);
-  if (write_file_at (AT_FDCWD, tmp, buf, len, 0644, err) < 0)
-    return ic_error_wrap (err, "--pid-file");
-  if (rename (tmp, path) < 0)
-    {
-      unlink (tmp);
-      return ic_error (err, errno, "--pid-file: `%s`", path);
-    }
-  return 0;
-}
-
 /* Undoes create (lifecycle step 12) and runs the poststop hooks (step 13). */
 static void
 destroy (const struct container_runtime *rt, struct container_dir *dir,
@@ -132,43 +117,8 @@ destroy (const struct container_runtime *rt, struct container_dir *dir,
     warn (rt, &err);
 }
 
-/* runc's rules: a terminal needs somewhere to go, and a console socket needs a terminal. */
-static int
-check_terminal_options (const struct container_create_options *opts,
-                        const struct oci_config *config, ic_error_t *err)
-{
-  bool terminal = config->process->terminal;
-  if (terminal && opts->console_socket == NULL && opts->terminal_master == NULL)
-    return ic_error (err, 0,
-                     "process.terminal: a terminal needs --console-socket when rune does not "
-                     "stay attached");
-  if (!terminal && opts->console_socket)
-    return ic_error (err, 0, "--console-socket: process.terminal is false: there is no "
-                             "terminal to send");
-  return 0;
-}
-
-static int
-hand_out_terminal (const struct container_create_options *opts, struct spawn *spawn,
-                   ic_error_t *err)
-{
-  cleanup_close int console = -1;
-  if (spawn->terminal_master < 0)
-    return 0;
-  if (opts->console_socket == NULL)
-    {
-      *opts->terminal_master = steal_fd (&spawn->terminal_master);
-      return 0;
-    }
-  console = terminal_connect_console_socket (opts->console_socket, err);
-  if (console < 0 || terminal_send_master (console, spawn->terminal_master, err) < 0)
-    return -1;
-  close (steal_fd (&spawn->terminal_master));
-  return 0;
-}
-
-static int
-compile_seccomp (const struct oci_config *config, struct seccomp_program **out, ic_error_t *err)
+int
+container_compile_seccomp (const struct oci_config *config, struct seccomp_program **out, ic_error_t *err)
 {
   json_object *linux_obj = NULL, *seccomp = NULL;
   *out = NULL;
@@ -219,7 +169,8 @@ create_in_dir (const struct container_runtime *rt, const struct container_create
     return -1;
   if (opts->pid_file && write_pid_file (opts->pid_file, spawn->pid, err) < 0)
     return -1;
-  return hand_out_terminal (opts, spawn, err);
+  return terminal_hand_out (&spawn->terminal_master, opts->console_socket, opts->terminal_master,
+                            err);
 }
 
 int
@@ -235,8 +186,10 @@ container_create (const struct container_runtime *rt, const struct container_cre
 
   if (load_bundle (opts->bundle, &bundle, &raw, &config, err) < 0
       || spawn_validate (config, rt->warn, err) < 0
-      || check_terminal_options (opts, config, err) < 0
-      || compile_seccomp (config, &seccomp, err) < 0
+      || terminal_check_options (config->process->terminal, opts->console_socket,
+                                 opts->terminal_master != NULL, err)
+             < 0
+      || container_compile_seccomp (config, &seccomp, err) < 0
       || resolve_rootfs (bundle, config, &rootfs, err) < 0
       || cgroup_resolve (config->linux_.cgroups_path, opts->id, &cgroup, err) < 0)
     return -1;
@@ -268,8 +221,8 @@ container_create (const struct container_runtime *rt, const struct container_cre
   return 0;
 }
 
-static int
-open_container (const struct container_runtime *rt, const char *id, bool exclusive,
+int
+container_open (const struct container_runtime *rt, const char *id, bool exclusive,
                 struct container_dir *dir, struct container_state *state,
                 enum container_status *status, ic_error_t *err)
 {
@@ -280,8 +233,8 @@ open_container (const struct container_runtime *rt, const char *id, bool exclusi
   return 0;
 }
 
-static int
-load_saved_config (struct container_dir *dir, struct oci_config **config, ic_error_t *err)
+int
+container_load_saved_config (struct container_dir *dir, struct oci_config **config, ic_error_t *err)
 {
   cleanup_free char *raw = NULL;
   size_t len;
@@ -318,7 +271,7 @@ container_start (const struct container_runtime *rt, const char *id, ic_error_t 
   cleanup_free char *start_error = NULL, *json = NULL;
   int ret = -1;
 
-  if (open_container (rt, id, true, &dir, &state, &status, err) < 0)
+  if (container_open (rt, id, true, &dir, &state, &status, err) < 0)
     goto out;
   if (status != CONTAINER_CREATED)
     {
@@ -326,7 +279,7 @@ container_start (const struct container_runtime *rt, const char *id, ic_error_t 
                 container_status_name (status));
       goto out;
     }
-  if (load_saved_config (&dir, &config, err) < 0)
+  if (container_load_saved_config (&dir, &config, err) < 0)
     goto out;
   fifo = openat (dir.dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0)
@@ -375,7 +328,7 @@ container_kill (const struct container_runtime *rt, const char *id, int sig, boo
   enum container_status status;
   int ret = -1;
 
-  if (open_container (rt, id, true, &dir, &state, &status, err) < 0
+  if (container_open (rt, id, true, &dir, &state, &status, err) < 0
       || require_not_stopped (&state, status, err) < 0)
     goto out;
   if (all && state.cgroup_path)
@@ -414,7 +367,7 @@ container_delete (const struct container_runtime *rt, const char *id, bool force
   enum container_status status;
   int ret = -1;
 
-  if (open_container (rt, id, true, &dir, &state, &status, err) < 0)
+  if (container_open (rt, id, true, &dir, &state, &status, err) < 0)
     goto out;
   if (status != CONTAINER_STOPPED)
     {
@@ -430,7 +383,7 @@ container_delete (const struct container_runtime *rt, const char *id, bool force
       wait_gone (&state);
     }
   /* A damaged saved config must not keep the container from being deleted. */
-  if (load_saved_config (&dir, &config, &config_err) < 0)
+  if (container_load_saved_config (&dir, &config, &config_err) < 0)
     warn (rt, &config_err);
   destroy (rt, &dir, config, &state);
   ret = 0;
@@ -447,7 +400,7 @@ container_state_json (const struct container_runtime *rt, const char *id, char *
   struct container_state state = { 0 };
   enum container_status status;
 
-  if (open_container (rt, id, false, &dir, &state, &status, err) < 0)
+  if (container_open (rt, id, false, &dir, &state, &status, err) < 0)
     {
       container_state_clear (&state);
       return -1;

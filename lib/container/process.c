@@ -9,6 +9,7 @@
 #include <sys/capability.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,6 +110,25 @@ process_exec_failure_status (ic_error_t err)
   if (err && err->status == EACCES)
     return 126;
   return 1;
+}
+
+int
+process_set_limits (const struct oci_process *p, ic_error_t *err)
+{
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    {
+      struct rlimit r = { p->rlimits[i].soft, p->rlimits[i].hard };
+      if (setrlimit (p->rlimits[i].resource, &r) < 0)
+        return ic_error (err, errno, "process.rlimits[%zu]: set %s", i, p->rlimits[i].type);
+    }
+  if (p->has_oom_score_adj)
+    {
+      char buf[16];
+      int len = snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
+      if (write_existing_file ("/proc/self/oom_score_adj", buf, len, err) < 0)
+        return ic_error_wrap (err, "process.oomScoreAdj");
+    }
+  return 0;
 }
 
 static int

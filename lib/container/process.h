@@ -24,6 +24,8 @@ int process_validate (const struct oci_process *p, void (*warn) (const char *msg
                       ic_error_t *err);
 /* execvp's search for args[0], with the process's PATH rather than ours. */
 int process_find_executable (const struct oci_process *p, char **out, ic_error_t *err);
+/* process.rlimits and process.oomScoreAdj, for the calling process. */
+int process_set_limits (const struct oci_process *p, ic_error_t *err);
 /* Applies everything and execs; returns only on failure. */
 int process_exec (const struct process_exec *pe, ic_error_t *err);
 /* Exit status for a process that failed before exec: 127 not found, 126 not executable. */

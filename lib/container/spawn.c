@@ -97,25 +97,6 @@ set_sysctls (const struct oci_linux *l, ic_error_t *err)
 }
 
 static int
-set_process_limits (const struct oci_process *p, ic_error_t *err)
-{
-  for (size_t i = 0; i < p->rlimits_len; i++)
-    {
-      struct rlimit r = { p->rlimits[i].soft, p->rlimits[i].hard };
-      if (setrlimit (p->rlimits[i].resource, &r) < 0)
-        return ic_error (err, errno, "process.rlimits[%zu]: set %s", i, p->rlimits[i].type);
-    }
-  if (p->has_oom_score_adj)
-    {
-      char buf[16];
-      int len = snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
-      if (write_existing_file ("/proc/self/oom_score_adj", buf, len, err) < 0)
-        return ic_error_wrap (err, "process.oomScoreAdj");
-    }
-  return 0;
-}
-
-static int
 set_hostname (const struct oci_config *config, ic_error_t *err)
 {
   if (config->hostname && config->hostname[0]
@@ -242,7 +223,7 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
     ic_error (&err, errno, "setsid");
   if (err || (root_fd = rootfs_prepare (config, s->rootfs_fd, in_userns, &err)) < 0
       || set_hostname (config, &err) < 0 || set_sysctls (&config->linux_, &err) < 0
-      || set_process_limits (config->process, &err) < 0
+      || process_set_limits (config->process, &err) < 0
       || sync_send (s->sync_fd, SYNC_RUNTIME_READY, 0, NULL, &err) < 0
       || sync_expect (s->sync_fd, SYNC_CONTINUE, &msg, &err) < 0
       || hooks_run (&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,

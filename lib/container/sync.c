@@ -73,7 +73,12 @@ sync_expect_fd (int fd, enum sync_type type, struct sync_msg *msg, int *passed_f
   if (n < 0)
     return ic_error (err, errno, "receive from the container process");
   if (n == 0)
-    return ic_error (err, 0, "the container process exited during setup");
+    {
+      ic_error (err, 0, "the container process exited during setup");
+      if (err && *err)
+        (*err)->status = EPIPE;
+      return -1;
+    }
   if ((size_t)n < sizeof (h))
     {
       close_passed_fd (passed_fd);

@@ -36,7 +36,8 @@ struct sync_msg
 int sync_send (int fd, enum sync_type type, int32_t status, const char *payload, ic_error_t *err);
 /* Sends an ic_error as SYNC_ERROR. */
 void sync_send_error (int fd, ic_error_t error);
-/* Receives one message of the expected type; a SYNC_ERROR becomes *err. EOF is an error. */
+/* Receives one message of the expected type; a SYNC_ERROR becomes *err. End of file is an
+   error with status EPIPE. */
 int sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err);
 /* A message carrying only a file descriptor, and its receiving side (*passed_fd = -1 when
    the message had none). */

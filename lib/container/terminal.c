@@ -130,3 +130,35 @@ terminal_relay (int master, int stop_fd, ic_error_t *err)
     tcsetattr (STDIN_FILENO, TCSANOW, &saved);
   return ret;
 }
+
+int
+terminal_check_options (bool terminal, const char *console_socket, bool attached,
+                        ic_error_t *err)
+{
+  if (terminal && console_socket == NULL && !attached)
+    return ic_error (err, 0,
+                     "process.terminal: a terminal needs --console-socket when rune does not "
+                     "stay attached");
+  if (!terminal && console_socket)
+    return ic_error (err, 0, "--console-socket: process.terminal is false: there is no "
+                             "terminal to send");
+  return 0;
+}
+
+int
+terminal_hand_out (int *master, const char *console_socket, int *out, ic_error_t *err)
+{
+  cleanup_close int console = -1;
+  if (*master < 0)
+    return 0;
+  if (console_socket == NULL)
+    {
+      *out = steal_fd (master);
+      return 0;
+    }
+  console = terminal_connect_console_socket (console_socket, err);
+  if (console < 0 || terminal_send_master (console, *master, err) < 0)
+    return -1;
+  close (steal_fd (master));
+  return 0;
+}

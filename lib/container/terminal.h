@@ -11,6 +11,13 @@
 /* In the container (after pivot_root): opens /dev/ptmx, sets the size when given, makes the
    slave the controlling terminal and fds 0-2; *master is the master fd to pass on. */
 int terminal_setup (unsigned int height, unsigned int width, int *master, ic_error_t *err);
+/* runc's rules: a terminal needs somewhere to go (a console socket, or an attached rune),
+   and a console socket needs a terminal. */
+int terminal_check_options (bool terminal, const char *console_socket, bool attached,
+                            ic_error_t *err);
+/* Sends *master to console_socket, or moves it to *out when there is none; *master is -1
+   afterwards (nothing happens when it already was). */
+int terminal_hand_out (int *master, const char *console_socket, int *out, ic_error_t *err);
 /* Connects to a console socket (a unix stream socket path); returns the connected fd. */
 int terminal_connect_console_socket (const char *path, ic_error_t *err);
 /* Sends master over the connected console socket. */

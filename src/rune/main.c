@@ -21,6 +21,7 @@ static const char usage_text[]
       "  start     run the user process of a created container\n"
       "  run       create and start a container, and wait for it unless --detach\n"
       "  state     print the OCI state of a container as JSON\n"
+      "  exec      run a new process in a running container\n"
       "  kill      send a signal to a container's process (all processes with --all)\n"
       "  delete    delete a stopped container (any container with --force)\n"
       "  list      list the containers under the root\n"
@@ -46,7 +47,7 @@ static const struct
 } verbs[] = {
   { "spec", rune_spec },     { "create", rune_create }, { "start", rune_start },
   { "run", rune_run },       { "state", rune_state },   { "kill", rune_kill },
-  { "delete", rune_delete }, { "list", rune_list },
+  { "delete", rune_delete }, { "list", rune_list },   { "exec", rune_exec },
 };
 
 int
@@ -111,7 +112,7 @@ rune_want_args (const char *verb, int argc, int min, int max)
 {
   if (argc < min)
     return rune_usage_error (verb, "missing %s", min == 1 ? "container id" : "arguments");
-  if (argc > max)
+  if (max >= 0 && argc > max)
     return rune_usage_error (verb, "too many arguments");
   return 0;
 }

@@ -24,8 +24,8 @@ static const char usage[]
       "exits\n" RUNE_CREATE_OPTIONS_HELP;
 
 /* Signals that report faults of rune itself are not relayed. */
-static void
-relayed_signals (sigset_t *set)
+void
+rune_relayed_signals (sigset_t *set)
 {
   sigfillset (set);
   sigdelset (set, SIGSEGV);
@@ -66,8 +66,8 @@ drain (int master)
     write_all (STDOUT_FILENO, buf, n);
 }
 
-static int
-wait_container (pid_t pid, const sigset_t *set, int master)
+int
+rune_wait_attached (pid_t pid, const sigset_t *set, int master)
 {
   cleanup_close int sigfd = signalfd (-1, set, SFD_CLOEXEC);
   cleanup_error ic_error_t err = NULL;
@@ -108,7 +108,7 @@ rune_run (struct rune_globals *g, int argc, char **argv)
   if (!args.detach)
     args.opts.terminal_master = &master;
   /* Block the signals now, so one that arrives before we wait is relayed, not lost. */
-  relayed_signals (&set);
+  rune_relayed_signals (&set);
   sigprocmask (SIG_BLOCK, &set, NULL);
   if (container_create (&g->rt, &args.opts, &pid, &err) < 0)
     return rune_fail (&err);
@@ -124,7 +124,7 @@ rune_run (struct rune_globals *g, int argc, char **argv)
   if (args.detach)
     return 0;
   ic_debug ("container %s runs as pid %d", args.opts.id, pid);
-  status = wait_container (pid, &set, master);
+  status = rune_wait_attached (pid, &set, master);
   ic_debug ("container %s exited with status %d", args.opts.id, status);
   if (!args.keep && container_delete (&g->rt, args.opts.id, false, &err) < 0)
     rune_fail (&err);

@@ -4,6 +4,7 @@
 
 #include "container.h"
 #include "error.h"
+#include <signal.h>
 #include <getopt.h>
 #include <stdbool.h>
 
@@ -23,6 +24,7 @@ int rune_state (struct rune_globals *g, int argc, char **argv);
 int rune_kill (struct rune_globals *g, int argc, char **argv);
 int rune_delete (struct rune_globals *g, int argc, char **argv);
 int rune_list (struct rune_globals *g, int argc, char **argv);
+int rune_exec (struct rune_globals *g, int argc, char **argv);
 
 /* Logs the error (and prints it on stderr when the log goes elsewhere); returns exit code 1. */
 int rune_fail (ic_error_t *err);
@@ -36,7 +38,7 @@ void rune_warn (const char *msg);
    Returns the option character, -1 at the end, or '?' after printing a usage error. */
 int rune_getopt (int argc, char **argv, const char *shortopts, const struct option *longopts,
                  const char *usage);
-/* Checks the number of positional arguments left after the options. */
+/* Checks the number of positional arguments left after the options (max -1: no limit). */
 int rune_want_args (const char *verb, int argc, int min, int max);
 /* For verbs whose only argument is a container id and whose only option is --help. Returns 0
    with *id set, or an exit code after a usage error. */
@@ -51,6 +53,12 @@ int rune_parse_id (const char *verb, int argc, char **argv, const char *usage, c
   "      --preserve-fds N    pass N extra fds (from fd 3) to the container process\n"              \
   "      --no-new-keyring    accepted for runc compatibility\n"                                    \
   "  -h, --help              show this help\n"
+
+/* For a process rune stays attached to (run, exec): block these signals before creating it,
+   then wait with rune_wait_attached, which relays them and the terminal (master, or -1) and
+   returns the exit status (128+N when killed by signal N). */
+void rune_relayed_signals (sigset_t *set);
+int rune_wait_attached (pid_t pid, const sigset_t *set, int master);
 
 /* The options shared by create and run; run also takes --detach and --keep. */
 struct rune_create_args

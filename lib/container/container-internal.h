@@ -1,0 +1,21 @@
+/* Helpers container.c shares with the other operations of the library (exec.c). */
+#ifndef CONTAINER_INTERNAL_H
+#define CONTAINER_INTERNAL_H
+
+#include "config.h"
+#include "container.h"
+#include "seccomp.h"
+#include "state.h"
+
+/* Opens and reads a container's directory and state; *status is derived from them. */
+int container_open (const struct container_runtime *rt, const char *id, bool exclusive,
+                    struct container_dir *dir, struct container_state *state,
+                    enum container_status *status, ic_error_t *err);
+/* The config.json saved at create. */
+int container_load_saved_config (struct container_dir *dir, struct oci_config **config,
+                                 ic_error_t *err);
+/* linux.seccomp of config compiled (NULL when there is none). */
+int container_compile_seccomp (const struct oci_config *config, struct seccomp_program **out,
+                               ic_error_t *err);
+
+#endif

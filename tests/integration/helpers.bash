@@ -12,6 +12,7 @@
 #   RUNE          runtime binary (default: build/src/rune/rune of this repository)
 #   RUNE_TIMEOUT  seconds one runtime invocation may take before it is killed (default 20)
 #   BUSYBOX       static busybox used for the rootfs (default /bin/busybox)
+#   RECVTTY       console socket receiver (default: build/tests/recvtty)
 
 bats_require_minimum_version 1.5.0
 
@@ -25,6 +26,8 @@ case "$RUNE" in
 *) RUNE="$(command -v "$RUNE" || echo "$PWD/$RUNE")" ;;
 esac
 RUNE_NAME="$(basename "$RUNE")"
+# The console-socket receiver built with rune (build/tests/recvtty next to build/src/rune).
+RECVTTY="${RECVTTY:-$(dirname "$RUNE")/../../tests/recvtty}"
 RUNE_TIMEOUT="${RUNE_TIMEOUT:-20}"
 BUSYBOX="${BUSYBOX:-/bin/busybox}"
 
@@ -317,6 +320,8 @@ rootfs_template() {
 		local tmp applet
 		tmp="$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/rootfs.XXXXXX")"
 		mkdir -p "$tmp"/{bin,dev,etc,proc,root,sys,tmp,var}
+		# Like an image's root: other users can reach its files (mktemp made it 0700).
+		chmod 0755 "$tmp"
 		chmod 1777 "$tmp/tmp"
 		cp "$BUSYBOX" "$tmp/bin/busybox"
 		for applet in $("$BUSYBOX" --list); do

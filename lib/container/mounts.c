@@ -104,6 +104,14 @@ find_option (const char *name)
   return NULL;
 }
 
+const char *
+mount_option_name (size_t i)
+{
+  return i < sizeof (mount_option_table) / sizeof (mount_option_table[0])
+             ? mount_option_table[i].name
+             : NULL;
+}
+
 /* Propagation flags are also used for rootfsPropagation. */
 unsigned long
 mount_propagation_flags (const char *name)

@@ -20,6 +20,8 @@ struct mount_options
 /* Splits OCI mount options into flags and data (config.md "Mounts"). */
 int mount_options_parse (char *const *options, struct mount_options *out, ic_error_t *err);
 void mount_options_clear (struct mount_options *opts);
+/* The i-th option name rune recognizes, NULL past the end (for `rune features`). */
+const char *mount_option_name (size_t i);
 /* MS_* propagation flags for "rprivate", "shared"...; 0 when unknown. */
 unsigned long mount_propagation_flags (const char *name);
 

@@ -25,6 +25,7 @@ static const char usage_text[]
       "  kill      send a signal to a container's process (all processes with --all)\n"
       "  delete    delete a stopped container (any container with --force)\n"
       "  list      list the containers under the root\n"
+      "  features  print the OCI features this rune recognizes, as JSON\n"
       "\n"
       "Global options:\n"
       "  --root DIR            state directory (default " RUNE_DEFAULT_ROOT ")\n"
@@ -48,6 +49,7 @@ static const struct
   { "spec", rune_spec },     { "create", rune_create }, { "start", rune_start },
   { "run", rune_run },       { "state", rune_state },   { "kill", rune_kill },
   { "delete", rune_delete }, { "list", rune_list },   { "exec", rune_exec },
+  { "features", rune_features },
 };
 
 int

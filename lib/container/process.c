@@ -215,6 +215,20 @@ load_seccomp (const struct seccomp_program *s, ic_error_t *err)
   return 0;
 }
 
+/* A cwd reached through a leaked fd (e.g. "/proc/self/fd/7") would be outside the container's
+   root (CVE-2024-21626): getcwd reports such a directory as unreachable. */
+static int
+check_cwd_in_root (const char *cwd, ic_error_t *err)
+{
+  char buf[4096];
+  char *dir = getcwd (buf, sizeof (buf));
+  if (dir == NULL && errno == ERANGE)
+    return 0;
+  if (dir == NULL || dir[0] != '/')
+    return ic_error (err, 0, "process.cwd: `%s` is not inside the container", cwd);
+  return 0;
+}
+
 int
 process_exec (const struct process_exec *pe, ic_error_t *err)
 {
@@ -238,6 +252,8 @@ process_exec (const struct process_exec *pe, ic_error_t *err)
     return err && *err ? -1 : ic_error (err, errno, "prctl PR_SET_KEEPCAPS");
   if (chdir (p->cwd) < 0)
     return ic_error (err, errno, "process.cwd: chdir `%s`", p->cwd);
+  if (check_cwd_in_root (p->cwd, err) < 0)
+    return -1;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return ic_error (err, errno, "process.noNewPrivileges");
   if (p->no_new_privileges && load_seccomp (pe->seccomp, err) < 0)

@@ -166,3 +166,19 @@ load helpers
 	run rune exec "$id" cat /tmp/seen
 	[ -z "$output" ]
 }
+
+@test "a cwd through a leaked host fd is refused (CVE-2024-21626)" {
+	local id
+	id="$(new_id)"
+	update_config '.process.cwd = "/proc/self/fd/7"'
+	set_args /bin/busybox pwd
+	run rune run --bundle "$BUNDLE" "$id" 7</
+	[ "$status" -eq 1 ]
+	assert_output_contains "not inside the container"
+	set_cmd 'sleep 1000'
+	update_config '.process.cwd = "/"'
+	start_running "$id"
+	run rune exec --cwd /proc/self/fd/7 "$id" /bin/busybox pwd 7</
+	[ "$status" -eq 1 ]
+	assert_output_contains "not inside the container"
+}

@@ -236,6 +236,9 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
       sync_send_error (s->sync_fd, err);
       _exit (1);
     }
+  /* From here on the container may hold processes (rune exec) while we are still rune's
+     binary: they must not reach it through /proc/1/exe (CVE-2019-5736). */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (sync_send (s->sync_fd, SYNC_CREATED, 0, NULL, &err) < 0)
     _exit (1);
   close (s->sync_fd);

@@ -182,3 +182,14 @@ load helpers
 	[ "$status" -eq 1 ]
 	assert_output_contains "not inside the container"
 }
+
+@test "a created container's init (still rune) cannot be opened through /proc/1/exe" {
+	local id
+	id="$(new_id)"
+	update_config '.process.capabilities = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}'
+	set_cmd 'sleep 1000'
+	create_container "$id"
+	run rune exec "$id" sh -c 'cat /proc/1/exe > /dev/null && echo opened'
+	[[ "$output" != *opened* ]]
+	assert_output_contains "denied"
+}

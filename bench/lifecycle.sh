@@ -3,7 +3,8 @@
 # bundle, interleaving the runtimes so machine noise hits all of them alike.
 #   bench/lifecycle.sh [RUNE]       (env: BENCH_ITERATIONS, default 50)
 # Prints the mean and median milliseconds of `run` and of `create`+`start`+`delete` per
-# runtime, the ratios rune/crun and rune/runc, and rune's peak RSS.
+# runtime, the ratios rune/crun and rune/runc, each runtime's peak RSS, and the system calls
+# and forks of one run (strace -f -c).
 set -euo pipefail
 rune=$(realpath "${1:-build/src/rune/rune}")
 iterations=${BENCH_ITERATIONS:-50}
@@ -85,6 +86,25 @@ for peer in crun runc; do
     -v d="${life_mean[$peer]}" -v p="$peer" \
     'BEGIN { printf "rune/%s: run %.2f, create+start+delete %.2f\n", p, a / b, c / d }'
 done
-# Peak RSS of one attached run (the rune process itself).
-rss=$(/usr/bin/env time -f %M "$rune" --root "$work/root-rune" run --bundle "$work/bundle" rss 2>&1 >/dev/null | tail -n 1)
-echo "rune peak RSS during run: ${rss} KiB"
+
+# Peak RSS of one attached run (the runtime's own process; the container is /bin/true).
+echo
+for name in "${order[@]}"; do
+  rss=$(/usr/bin/time -f %M "${runtimes[$name]}" --root "$work/root-$name" run \
+    --bundle "$work/bundle" "rss-$name" 2>&1 >/dev/null | tail -n 1)
+  printf 'peak RSS of %-4s run: %6s KiB\n' "$name" "$rss"
+done
+
+# System calls and processes of one run, children included (strace -f -c). The counts say
+# where the time goes: forks are the expensive part of starting a container.
+if command -v strace >/dev/null; then
+  echo
+  printf '%-6s %10s %8s\n' runtime syscalls forks
+  for name in "${order[@]}"; do
+    strace -f -c -o "$work/strace-$name" "${runtimes[$name]}" --root "$work/root-$name" run \
+      --bundle "$work/bundle" "strace-$name" >/dev/null 2>&1 || true
+    awk -v n="$name" '$NF == "total" { calls = $4 }
+      $NF ~ /^(clone|clone3|fork|vfork)$/ { forks += $4 }
+      END { printf "%-6s %10s %8d\n", n, calls, forks }' "$work/strace-$name"
+  done
+fi

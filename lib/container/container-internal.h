@@ -4,7 +4,7 @@
 
 #include "config.h"
 #include "container.h"
-#include "seccomp.h"
+#include "seccomp-program.h"
 #include "state.h"
 
 /* Opens and reads a container's directory and state; *status is derived from them. */

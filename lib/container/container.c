@@ -3,7 +3,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "hooks.h"
-#include "seccomp.h"
+#include "seccomp-program.h"
 #include "terminal.h"
 #include "spawn.h"
 #include "utils.h"

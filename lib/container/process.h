@@ -5,7 +5,7 @@
 #define CONTAINER_PROCESS_H
 
 #include "config.h"
-#include "seccomp.h"
+#include "seccomp-program.h"
 
 struct process_exec
 {

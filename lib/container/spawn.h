@@ -8,7 +8,7 @@
 #define CONTAINER_SPAWN_H
 
 #include "config.h"
-#include "seccomp.h"
+#include "seccomp-program.h"
 #include <stdbool.h>
 #include <sys/types.h>
 

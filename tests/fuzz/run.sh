@@ -14,12 +14,15 @@ build() { # target sources...
   local target=$1
   shift
   clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$top/lib/common" -I"$top/lib/container" "$@" $(pkg-config --cflags --libs json-c) \
+    -I"$top/lib/common" -I"$top/lib/container" "$@" $(pkg-config --cflags --libs json-c libseccomp libcap) \
     -o "$work/$target"
 }
 
-for target in config; do
-  if ! build "$target" "$here/fuzz-$target.c" "$top/lib/container/config.c" \
+# The library sources each target needs besides lib/common.
+declare -A sources=([config]=config.c [seccomp]=seccomp-program.c)
+
+for target in config seccomp; do
+  if ! build "$target" "$here/fuzz-$target.c" "$top/lib/container/${sources[$target]}" \
     "$top/lib/common/error.c" "$top/lib/common/utils.c"; then
     echo "fuzz-$target: build failed"
     failed=$((failed + 1))

@@ -28,6 +28,7 @@ esac
 RUNE_NAME="$(basename "$RUNE")"
 # The console-socket receiver built with rune (build/tests/recvtty next to build/src/rune).
 RECVTTY="${RECVTTY:-$(dirname "$RUNE")/../../tests/recvtty}"
+SECCOMP_LISTENER="${SECCOMP_LISTENER:-$(dirname "$RUNE")/../../tests/seccomp-listener}"
 RUNE_TIMEOUT="${RUNE_TIMEOUT:-20}"
 BUSYBOX="${BUSYBOX:-/bin/busybox}"
 

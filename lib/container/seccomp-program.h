@@ -2,13 +2,14 @@
    before any process exists) into a classic BPF program; the container init loads that program
    with seccomp(2) just before exec, and with listenerPath hands the notify fd to rune, which
    sends it to the listener as runtime.md's seccomp notify protocol says. */
-#ifndef CONTAINER_SECCOMP_H
-#define CONTAINER_SECCOMP_H
+#ifndef CONTAINER_SECCOMP_PROGRAM_H
+#define CONTAINER_SECCOMP_PROGRAM_H
 
 #include "error.h"
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct seccomp_program
 {

@@ -2,6 +2,7 @@
 #ifndef CONTAINER_INTERNAL_H
 #define CONTAINER_INTERNAL_H
 
+#include "cgroup.h"
 #include "config.h"
 #include "container.h"
 #include "seccomp-program.h"
@@ -14,6 +15,8 @@ int container_open (const struct container_runtime *rt, const char *id, bool exc
 /* The config.json saved at create. */
 int container_load_saved_config (struct container_dir *dir, struct oci_config **config,
                                  ic_error_t *err);
+/* The container's cgroup from its state (*out NULL when it has none). */
+int container_cgroup (const struct container_state *state, struct cgroup **out, ic_error_t *err);
 /* linux.seccomp of config compiled (NULL when there is none). */
 int container_compile_seccomp (const struct oci_config *config, struct seccomp_program **out,
                                ic_error_t *err);

@@ -94,17 +94,29 @@ load_bundle (const char *bundle_arg, char **bundle, char **raw, struct oci_confi
   return 0;
 }
 
+int
+container_cgroup (const struct container_state *state, struct cgroup **out, ic_error_t *err)
+{
+  *out = NULL;
+  if (state->cgroup_path == NULL)
+    return 0;
+  return cgroup_open_recorded (state->cgroup_path, out, err);
+}
+
 /* Undoes create (lifecycle step 12) and runs the poststop hooks (step 13). */
 static void
 destroy (const struct container_runtime *rt, struct container_dir *dir,
          const struct oci_config *config, struct container_state *state)
 {
   cleanup_error ic_error_t err = NULL;
+  cleanup_cgroup struct cgroup *cg = NULL;
 
-  if (state->cgroup_path)
+  if (container_cgroup (state, &cg, &err) < 0)
+    warn (rt, &err);
+  if (cg)
     {
-      cgroup_kill (state->cgroup_path, SIGKILL, NULL);
-      if (cgroup_destroy (state->cgroup_path, &err) < 0)
+      cgroup_kill (cg, SIGKILL, NULL);
+      if (cgroup_destroy (cg, &err) < 0)
         warn (rt, &err);
     }
   if (config)
@@ -117,15 +129,20 @@ destroy (const struct container_runtime *rt, struct container_dir *dir,
     warn (rt, &err);
 }
 
+/* obj.a.b, or NULL when any step is missing. */
+static json_object *
+json_path (json_object *obj, const char *a, const char *b)
+{
+  json_object *mid = NULL, *out = NULL;
+  if (!json_object_object_get_ex (obj, a, &mid) || !json_object_object_get_ex (mid, b, &out))
+    return NULL;
+  return out;
+}
+
 int
 container_compile_seccomp (const struct oci_config *config, struct seccomp_program **out, ic_error_t *err)
 {
-  json_object *linux_obj = NULL, *seccomp = NULL;
-  *out = NULL;
-  if (!json_object_object_get_ex (config->json, "linux", &linux_obj)
-      || !json_object_object_get_ex (linux_obj, "seccomp", &seccomp) || seccomp == NULL)
-    return 0;
-  return seccomp_program_compile (seccomp, out, err);
+  return seccomp_program_compile (json_path (config->json, "linux", "seccomp"), out, err);
 }
 
 static int
@@ -144,8 +161,10 @@ create_in_dir (const struct container_runtime *rt, const struct container_create
   fifo_fd = openat (dir->dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo_fd < 0)
     return ic_error (err, errno, "open `%s/%s`", dir->path, STATE_EXEC_FIFO);
-  if (state->cgroup_path && cgroup_create (state->cgroup_path, err) < 0)
-    return ic_error_wrap (err, "linux.cgroupsPath");
+  if (cgroup_create (spawn->cgroup, err) < 0
+      || cgroup_set_resources (spawn->cgroup, json_path (config->json, "linux", "resources"), err)
+             < 0)
+    return -1;
 
   /* The init gets its own fd of the directory: the locked one stays with rune. */
   state_dirfd = openat (dir->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -178,7 +197,8 @@ container_create (const struct container_runtime *rt, const struct container_cre
                   pid_t *pid, ic_error_t *err)
 {
   cleanup_oci_config struct oci_config *config = NULL;
-  cleanup_free char *bundle = NULL, *raw = NULL, *rootfs = NULL, *cgroup = NULL;
+  cleanup_free char *bundle = NULL, *raw = NULL, *rootfs = NULL;
+  cleanup_cgroup struct cgroup *cgroup = NULL;
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   struct container_state state = { 0 };
   cleanup_seccomp_program struct seccomp_program *seccomp = NULL;
@@ -191,7 +211,8 @@ container_create (const struct container_runtime *rt, const struct container_cre
              < 0
       || container_compile_seccomp (config, &seccomp, err) < 0
       || resolve_rootfs (bundle, config, &rootfs, err) < 0
-      || cgroup_resolve (config->linux_.cgroups_path, opts->id, &cgroup, err) < 0)
+      || cgroup_open (config->linux_.cgroups_path, opts->id, rt->systemd_cgroup, &cgroup, err)
+             < 0)
     return -1;
   if (container_dir_create (rt->root, opts->id, &dir, err) < 0)
     return -1;
@@ -201,11 +222,11 @@ container_create (const struct container_runtime *rt, const struct container_cre
                                     .rootfs = xstrdup (rootfs),
                                     .created = now_rfc3339 (),
                                     .owner = getuid (),
-                                    .cgroup_path = steal_pointer (&cgroup),
+                                    .cgroup_path = xstrdup (cgroup_path (cgroup)),
                                     .annotations = annotations_strv (config) };
   spawn.config = config;
   spawn.rootfs = rootfs;
-  spawn.cgroup_path = state.cgroup_path;
+  spawn.cgroup = cgroup;
   spawn.seccomp = seccomp;
   spawn.no_pivot = opts->no_pivot;
   spawn.preserve_fds = opts->preserve_fds;
@@ -332,7 +353,10 @@ container_kill (const struct container_runtime *rt, const char *id, int sig, boo
       || require_not_stopped (&state, status, err) < 0)
     goto out;
   if (all && state.cgroup_path)
-    ret = cgroup_kill (state.cgroup_path, sig, err);
+    {
+      cleanup_cgroup struct cgroup *cg = NULL;
+      ret = container_cgroup (&state, &cg, err) < 0 ? -1 : cgroup_kill (cg, sig, err);
+    }
   else if (kill (state.pid, sig) < 0)
     ic_error (err, errno, "container `%s`: send signal %d", id, sig);
   else
@@ -377,8 +401,9 @@ container_delete (const struct container_runtime *rt, const char *id, bool force
                     container_status_name (status));
           goto out;
         }
-      if (state.cgroup_path)
-        cgroup_kill (state.cgroup_path, SIGKILL, NULL);
+      cleanup_cgroup struct cgroup *cg = NULL;
+      if (container_cgroup (&state, &cg, NULL) == 0 && cg)
+        cgroup_kill (cg, SIGKILL, NULL);
       kill (state.pid, SIGKILL);
       wait_gone (&state);
     }

@@ -174,7 +174,7 @@ wait_exec (int sync_fd, ic_error_t *err)
 }
 
 static int
-spawn_exec (struct exec_ctx *ctx, const char *cgroup_path, pid_t *pid, int *master,
+spawn_exec (struct exec_ctx *ctx, struct cgroup *cg, pid_t *pid, int *master,
             ic_error_t *err)
 {
   cleanup_close int parent_fd = -1;
@@ -206,7 +206,7 @@ spawn_exec (struct exec_ctx *ctx, const char *cgroup_path, pid_t *pid, int *mast
     }
   *pid = msg.status;
   wait_child (child);
-  if ((cgroup_path && cgroup_enter (cgroup_path, *pid, err) < 0)
+  if ((cg && cgroup_enter (cg, *pid, err) < 0)
       || sync_send (parent_fd, SYNC_GO, 0, NULL, err) < 0
       || (ctx->process->terminal
           && sync_expect_fd (parent_fd, SYNC_TERMINAL, &msg, master, err) < 0)
@@ -236,6 +236,7 @@ container_exec (const struct container_runtime *rt, const struct container_exec_
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   cleanup_oci_config struct oci_config *config = NULL;
   cleanup_seccomp_program struct seccomp_program *seccomp = NULL;
+  cleanup_cgroup struct cgroup *cg = NULL;
   struct container_state state = { 0 };
   struct exec_ctx ctx = { .process = opts->process, .preserve_fds = opts->preserve_fds };
   enum container_status status;
@@ -259,7 +260,8 @@ container_exec (const struct container_runtime *rt, const struct container_exec_
       ic_error (err, 0, "container `%s` is not running", opts->id);
       goto out;
     }
-  if (spawn_exec (&ctx, state.cgroup_path, pid, &master, err) < 0)
+  if (container_cgroup (&state, &cg, err) < 0
+      || spawn_exec (&ctx, cg, pid, &master, err) < 0)
     goto out;
   if ((opts->pid_file && write_pid_file (opts->pid_file, *pid, err) < 0)
       || terminal_hand_out (&master, opts->console_socket, opts->terminal_master, err) < 0)

@@ -7,6 +7,7 @@
 #ifndef CONTAINER_SPAWN_H
 #define CONTAINER_SPAWN_H
 
+#include "cgroup.h"
 #include "config.h"
 #include "seccomp-program.h"
 #include <stdbool.h>
@@ -17,7 +18,7 @@ struct spawn
   const struct oci_config *config;
   const char *rootfs;      /* absolute */
   int rootfs_fd;           /* set in the child: O_PATH fd of the rootfs in its mount namespace */
-  const char *cgroup_path; /* NULL: no cgroup */
+  struct cgroup *cgroup;
   int state_dirfd;         /* the container's state directory, for start errors */
   int lock_fd;             /* rune's locked fd of that directory: the child must not hold it */
   int fifo_fd;             /* read end of the exec FIFO, opened O_NONBLOCK */

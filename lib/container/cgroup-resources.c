@@ -394,6 +394,20 @@ block_io (struct apply *a, json_object *io, const char *path)
 
 /* ---------------------------------------------------------------- devices, unified */
 
+/* The devices every container has (runtime-linux.md's default devices, /dev/pts, /dev/ptmx)
+   stay usable whatever the allowlist says, as with runc and crun. */
+static int
+allow_container_devices (struct apply *a, const char *path)
+{
+  static const char *const rules[]
+      = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+          "c 1:9 rwm", "c 5:0 rwm", "c 136:* rwm", "c 5:2 rwm" };
+  for (size_t i = 0; i < sizeof (rules) / sizeof (rules[0]); i++)
+    if (write_file (a, "devices", "devices.allow", rules[i], path) < 0)
+      return -1;
+  return 0;
+}
+
 static int
 devices (struct apply *a, json_object *list, const char *path)
 {
@@ -435,7 +449,7 @@ devices (struct apply *a, json_object *list, const char *path)
           < 0)
         return -1;
     }
-  return 0;
+  return allow_container_devices (a, path);
 }
 
 static int

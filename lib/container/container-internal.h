@@ -17,6 +17,9 @@ int container_load_saved_config (struct container_dir *dir, struct oci_config **
                                  ic_error_t *err);
 /* The container's cgroup from its state (*out NULL when it has none). */
 int container_cgroup (const struct container_state *state, struct cgroup **out, ic_error_t *err);
+/* container_status, and "paused" when its cgroup is frozen. */
+enum container_status container_status_with_cgroup (struct container_dir *dir,
+                                                    const struct container_state *state);
 /* linux.seccomp of config compiled (NULL when there is none). */
 int container_compile_seccomp (const struct oci_config *config, struct seccomp_program **out,
                                ic_error_t *err);

@@ -103,6 +103,17 @@ container_cgroup (const struct container_state *state, struct cgroup **out, ic_e
   return cgroup_open_recorded (state->cgroup_path, out, err);
 }
 
+enum container_status
+container_status_with_cgroup (struct container_dir *dir, const struct container_state *state)
+{
+  cleanup_cgroup struct cgroup *cg = NULL;
+  enum container_status status = container_status (dir, state);
+  if (status == CONTAINER_RUNNING && container_cgroup (state, &cg, NULL) == 0 && cg
+      && cgroup_is_frozen (cg))
+    return CONTAINER_PAUSED;
+  return status;
+}
+
 /* Undoes create (lifecycle step 12) and runs the poststop hooks (step 13). */
 static void
 destroy (const struct container_runtime *rt, struct container_dir *dir,
@@ -250,7 +261,7 @@ container_open (const struct container_runtime *rt, const char *id, bool exclusi
   if (container_dir_open (rt->root, id, exclusive, dir, err) < 0
       || container_state_read (dir, state, err) < 0)
     return -1;
-  *status = container_status (dir, state);
+  *status = container_status_with_cgroup (dir, state);
   return 0;
 }
 
@@ -465,7 +476,7 @@ container_list (const struct container_runtime *rt, struct container_info **list
       if (container_dir_open (rt->root, de->d_name, false, &dir, &ignored) == 0
           && container_state_read (&dir, &info.state, &ignored) == 0)
         {
-          info.status = container_status (&dir, &info.state);
+          info.status = container_status_with_cgroup (&dir, &info.state);
           *list = xrealloc (*list, (n + 1) * sizeof (**list));
           (*list)[n++] = info;
         }

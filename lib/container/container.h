@@ -5,7 +5,9 @@
 
 #include "error.h"
 #include "state.h"
+#include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct container_runtime
@@ -43,6 +45,19 @@ int container_delete (const struct container_runtime *rt, const char *id, bool f
 /* state: the OCI state JSON of a container. */
 int container_state_json (const struct container_runtime *rt, const char *id, char **json,
                           ic_error_t *err);
+
+/* pause/resume: freeze or thaw every process of a running (paused) container. */
+int container_pause (const struct container_runtime *rt, const char *id, ic_error_t *err);
+int container_resume (const struct container_runtime *rt, const char *id, ic_error_t *err);
+/* ps: the pids of the container's processes (none when stopped); caller frees *pids. */
+int container_pids (const struct container_runtime *rt, const char *id, pid_t **pids,
+                    size_t *len, ic_error_t *err);
+/* update: applies an OCI linux.resources object to a live container's cgroup. */
+int container_update (const struct container_runtime *rt, const char *id, json_object *resources,
+                      ic_error_t *err);
+/* events: a statistics snapshot (runc's stats "data"), the OOM kill count and the status. */
+int container_stats (const struct container_runtime *rt, const char *id, json_object **stats,
+                     uint64_t *oom_count, enum container_status *status, ic_error_t *err);
 
 struct container_info
 {

@@ -276,7 +276,7 @@ container_status (struct container_dir *dir, const struct container_state *state
 const char *
 container_status_name (enum container_status status)
 {
-  static const char *const names[] = { "creating", "created", "running", "stopped" };
+  static const char *const names[] = { "creating", "created", "running", "stopped", "paused" };
   return names[status];
 }
 

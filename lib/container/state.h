@@ -20,6 +20,7 @@ enum container_status
   CONTAINER_CREATED,
   CONTAINER_RUNNING,
   CONTAINER_STOPPED,
+  CONTAINER_PAUSED, /* running, with its cgroup frozen (not an OCI status, runc's) */
 };
 
 struct container_state

@@ -25,6 +25,11 @@ static const char usage_text[]
       "  kill      send a signal to a container's process (all processes with --all)\n"
       "  delete    delete a stopped container (any container with --force)\n"
       "  list      list the containers under the root\n"
+      "  ps        show the processes of a container\n"
+      "  pause     freeze every process of a container\n"
+      "  resume    thaw a paused container\n"
+      "  update    change a container's resource limits\n"
+      "  events    print a container's statistics and OOM events as JSON lines\n"
       "  features  print the OCI features this rune recognizes, as JSON\n"
       "\n"
       "Global options:\n"
@@ -32,7 +37,7 @@ static const char usage_text[]
       "  --log FILE            write log lines to FILE instead of stderr\n"
       "  --log-format FORMAT   text (default) or json\n"
       "  --debug               log debug messages\n"
-      "  --systemd-cgroup      accepted for runc compatibility (cgroups come in a later release)\n"
+      "  --systemd-cgroup      cgroupsPath is systemd's slice:prefix:name (needs systemd)\n"
       "  --rootless VALUE      true, false or auto (accepted for runc compatibility)\n"
       "  --criu PATH           accepted for runc compatibility\n"
       "  -h, --help            show this help\n"
@@ -49,7 +54,8 @@ static const struct
   { "spec", rune_spec },     { "create", rune_create }, { "start", rune_start },
   { "run", rune_run },       { "state", rune_state },   { "kill", rune_kill },
   { "delete", rune_delete }, { "list", rune_list },   { "exec", rune_exec },
-  { "features", rune_features },
+  { "features", rune_features }, { "pause", rune_pause }, { "resume", rune_resume },
+  { "ps", rune_ps },             { "update", rune_update }, { "events", rune_events },
 };
 
 int

@@ -26,6 +26,11 @@ int rune_delete (struct rune_globals *g, int argc, char **argv);
 int rune_list (struct rune_globals *g, int argc, char **argv);
 int rune_exec (struct rune_globals *g, int argc, char **argv);
 int rune_features (struct rune_globals *g, int argc, char **argv);
+int rune_pause (struct rune_globals *g, int argc, char **argv);
+int rune_resume (struct rune_globals *g, int argc, char **argv);
+int rune_ps (struct rune_globals *g, int argc, char **argv);
+int rune_update (struct rune_globals *g, int argc, char **argv);
+int rune_events (struct rune_globals *g, int argc, char **argv);
 
 /* Logs the error (and prints it on stderr when the log goes elsewhere); returns exit code 1. */
 int rune_fail (ic_error_t *err);

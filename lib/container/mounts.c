@@ -129,6 +129,11 @@ mount_options_parse (char *const *options, struct mount_options *out, ic_error_t
       const struct mount_option *o = find_option (*i);
       if (strcmp (*i, "idmap") == 0 || strcmp (*i, "ridmap") == 0)
         return ic_error (err, ENOTSUP, "option `%s` (idmapped mounts) is not supported", *i);
+      if (strcmp (*i, "tmpcopyup") == 0)
+        {
+          out->copy_up = true;
+          continue;
+        }
       if (o == NULL)
         {
           /* Unknown options are filesystem-specific data (config.md). */
@@ -210,6 +215,42 @@ mount_error (ic_error_t *err, int status, const struct mount_ctx *m, const char 
   return ic_error (err, status, "mounts[%zu] (%s): %s", m->index, m->mount->destination, what);
 }
 
+/* Our cgroup in the hierarchy with these controllers ("cpu,cpuacct", "name=systemd", "" for
+   v2), from /proc/self/cgroup: "/" inside a cgroup namespace, the full path outside one. */
+static char *
+own_cgroup (const char *controllers)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  while (f && getline (&line, &cap, f) > 0)
+    {
+      char *first = strchr (line, ':'), *second = first ? strchr (first + 1, ':') : NULL;
+      if (second == NULL)
+        continue;
+      *second = '\0';
+      if (strcmp (first + 1, controllers) == 0)
+        {
+          second[1 + strcspn (second + 1, "\n")] = '\0';
+          return xstrdup (second + 1);
+        }
+    }
+  return xstrdup ("/");
+}
+
+/* Without a cgroup namespace a hierarchy shows the host's whole tree: put the container's
+   own cgroup over it, as runc does, so /sys/fs/cgroup/memory/memory.max is the container's. */
+static int
+narrow_to_own_cgroup (const char *mountpoint, const char *controllers)
+{
+  cleanup_free char *own = own_cgroup (controllers);
+  cleanup_free char *source = NULL;
+  if (strcmp (own, "/") == 0)
+    return 0;
+  source = xasprintf ("%s%s", mountpoint, own);
+  return mount (source, mountpoint, NULL, MS_BIND, NULL);
+}
+
 /* Mounts a fresh cgroup tree at target: cgroup2 on unified hosts, else a tmpfs with one
    mount per v1 hierarchy plus the v2 one, as the host has them. */
 static int
@@ -264,6 +305,11 @@ mount_cgroup (const struct mount_ctx *m, const char *target, const struct mount_
       char buf[FD_PATH_SIZE];
       if (mount ("cgroup", fd_path (buf, subfd), fstype, flags, data) < 0)
         return mount_error (err, errno, m, "mount cgroup hierarchy");
+      /* subfd is below the new mount: reopen to reach it. */
+      close (steal_fd (&subfd));
+      subfd = open_in_root (m->rootfd, sub, O_PATH | O_DIRECTORY, 0, err);
+      if (subfd < 0 || narrow_to_own_cgroup (fd_path (buf, subfd), data ? data : "") < 0)
+        return mount_error (err, errno, m, "bind the container's own cgroup");
     }
   if (opts->flags & MS_RDONLY)
     {
@@ -275,13 +321,93 @@ mount_cgroup (const struct mount_ctx *m, const char *target, const struct mount_
   return 0;
 }
 
+static int copy_tree (int from, int to);
+
+static int
+copy_entry (int from, int to, const char *name, const struct stat *st)
+{
+  char link[4096];
+  ssize_t n;
+  int ret = 0;
+
+  if (S_ISDIR (st->st_mode))
+    {
+      cleanup_close int src = -1, dst = -1;
+      if ((mkdirat (to, name, st->st_mode & 07777) < 0 && errno != EEXIST)
+          || (src = openat (from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0
+          || (dst = openat (to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        return -1;
+      ret = copy_tree (src, dst);
+    }
+  else if (S_ISREG (st->st_mode))
+    {
+      cleanup_close int src = openat (from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      cleanup_close int dst = openat (to, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                                      st->st_mode & 07777);
+      char buf[65536];
+      if (src < 0 || dst < 0)
+        return -1;
+      while ((n = read (src, buf, sizeof (buf))) > 0)
+        if (write_all (dst, buf, n) < 0)
+          return -1;
+      ret = n < 0 ? -1 : 0;
+    }
+  else if (S_ISLNK (st->st_mode))
+    {
+      n = readlinkat (from, name, link, sizeof (link) - 1);
+      if (n < 0)
+        return -1;
+      link[n] = '\0';
+      ret = symlinkat (link, to, name);
+    }
+  else
+    ret = mknodat (to, name, st->st_mode, st->st_rdev);
+  if (ret == 0)
+    ret = fchownat (to, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+  return ret;
+}
+
+/* Copies the directory tree of from into to (files, directories, links, nodes, owners and
+   modes), never following symlinks: it is the image's content. */
+static int
+copy_tree (int from, int to)
+{
+  int fd = dup (from);
+  cleanup_dir DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  struct dirent *de;
+
+  if (d == NULL)
+    return -1;
+  while ((de = readdir (d)) != NULL)
+    {
+      struct stat st;
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (fstatat (from, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0
+          || copy_entry (from, to, de->d_name, &st) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* tmpcopyup: what the image had at the destination, copied into the new tmpfs. */
+static int
+copy_up (const struct mount_ctx *m, int old_dir, ic_error_t *err)
+{
+  cleanup_close int new_dir
+      = open_in_root (m->rootfd, m->mount->destination, O_RDONLY | O_DIRECTORY, 0, err);
+  if (new_dir < 0 || copy_tree (old_dir, new_dir) < 0)
+    return mount_error (err, errno, m, "tmpcopyup");
+  return 0;
+}
+
 static int
 do_mount (const struct mount_ctx *m, bool in_userns, ic_error_t *err)
 {
   const struct oci_mount *mnt = m->mount;
   struct mount_options opts __attribute__ ((cleanup (mount_options_clear))) = { 0 };
   const char *type = mnt->type ? mnt->type : "";
-  cleanup_close int target = -1;
+  cleanup_close int target = -1, old_dir = -1;
   char buf[FD_PATH_SIZE];
   bool is_dir = true;
   struct stat st;
@@ -300,6 +426,15 @@ do_mount (const struct mount_ctx *m, bool in_userns, ic_error_t *err)
   if (target < 0)
     return ic_error_wrap (err, "mounts[%zu]", m->index);
   fd_path (buf, target);
+  if (opts.copy_up)
+    {
+      if (strcmp (type, "tmpfs") != 0)
+        return mount_error (err, EINVAL, m, "tmpcopyup needs a tmpfs mount");
+      /* Opened before the mount hides it. */
+      old_dir = open_in_root (m->rootfd, mnt->destination, O_RDONLY | O_DIRECTORY, 0, err);
+      if (old_dir < 0)
+        return -1;
+    }
 
   if (opts.bind)
     {
@@ -329,6 +464,8 @@ do_mount (const struct mount_ctx *m, bool in_userns, ic_error_t *err)
           return mount_error (err, saved, m, what);
         }
     }
+  if (old_dir >= 0 && copy_up (m, old_dir, err) < 0)
+    return -1;
   if (opts.bind || opts.rattr_set || opts.rattr_clr)
     {
       close (target);

@@ -14,6 +14,7 @@ struct mount_options
   uint64_t rattr_set, rattr_clr; /* MOUNT_ATTR_* applied recursively ("rro", "rnosuid"...) */
   bool bind;
   bool recursive;
+  bool copy_up; /* "tmpcopyup": fill a new tmpfs with what the image had there */
   char *data; /* filesystem-specific options, comma-separated; NULL when none */
 };
 

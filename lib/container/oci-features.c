@@ -122,6 +122,7 @@ container_features (void)
   json_object_object_add (o, "hooks", hooks);
   for (size_t i = 0; (name = mount_option_name (i)) != NULL; i++)
     json_object_array_add (mount_options, json_object_new_string (name));
+  json_object_array_add (mount_options, json_object_new_string ("tmpcopyup"));
   json_object_object_add (o, "mountOptions", mount_options);
   json_object_object_add (o, "linux", linux_features ());
   json_object_object_add (annotations, "io.github.inclavare-containers.rune.version",

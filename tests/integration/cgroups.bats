@@ -208,3 +208,15 @@ cgroup_file() {
 	run timeout 15 "$RUNE" --root "$ROOT" events --interval 10s "$id"
 	echo "$output" | grep -q '"type":"oom"'
 }
+
+@test "without a cgroup namespace the cgroup mount shows the container's own cgroup" {
+	local id
+	id="$(new_id)"
+	without_namespace cgroup
+	update_config '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["ro", "nosuid", "noexec", "nodev"]}]'
+	update_config '.linux.resources = {"pids": {"limit": 17}}'
+	set_cmd 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'
+	run rune run --bundle "$BUNDLE" "$id"
+	[ "$status" -eq 0 ]
+	[ "$output" = 17 ]
+}

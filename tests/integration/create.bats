@@ -174,3 +174,19 @@ load helpers
 	run -1 rune create --bundle "$BUNDLE"
 	[ -z "$(find "$ROOT" -mindepth 1 -type d)" ]
 }
+
+@test "tmpcopyup fills a tmpfs with what the image had there" {
+	local id
+	id="$(new_id)"
+	mkdir -p "$ROOTFS/var/cache/sub"
+	echo kept >"$ROOTFS/var/cache/sub/file"
+	ln -s sub/file "$ROOTFS/var/cache/link"
+	update_config '.mounts += [{"destination": "/var/cache", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "mode=755"]}]'
+	set_cmd 'cat /var/cache/sub/file /var/cache/link; grep " /var/cache " /proc/mounts | cut -d" " -f3; echo new > /var/cache/x'
+	run rune run --bundle "$BUNDLE" "$id"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = kept ]
+	[ "${lines[1]}" = kept ]
+	[ "${lines[2]}" = tmpfs ]
+	[ ! -e "$ROOTFS/var/cache/x" ]
+}

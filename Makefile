@@ -2,7 +2,8 @@
 BUILDDIR ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps build demo check unit integration conformance fuzz bench install clean format
+.PHONY: all deps build demo check unit integration conformance fuzz clients stress bench install \
+	clean format
 
 all: build
 
@@ -32,6 +33,12 @@ conformance: build
 
 fuzz: build
 	@tests/run-all.sh $(BUILDDIR) fuzz
+
+clients: build
+	@tests/run-all.sh $(BUILDDIR) clients
+
+stress: build
+	@tests/run-all.sh $(BUILDDIR) stress
 
 bench: build
 	@bench/lifecycle.sh $(BUILDDIR)/src/rune/rune

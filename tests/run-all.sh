@@ -1,12 +1,13 @@
 #!/bin/bash
 # Runs the test suites and sums their results. Usage: tests/run-all.sh BUILDDIR [SUITE...]
-# Suites: unit fuzz integration conformance (default: all). Last line: "N passed, N failed".
+# Suites: unit fuzz integration conformance clients stress (default: all). Last line:
+# "N passed, N failed".
 set -u
 builddir=${1:?usage: tests/run-all.sh BUILDDIR [SUITE...]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$(cd "$builddir" && pwd)
-suites=${*:-unit fuzz integration conformance}
+suites=${*:-unit fuzz integration conformance clients stress}
 export RUNE="$builddir/src/rune/rune"
 total_pass=0
 total_fail=0
@@ -63,6 +64,8 @@ for suite in $suites; do
   fuzz) run_counted fuzz "$top/tests/fuzz/run.sh" "${FUZZ_SECONDS:-30}" ;;
   integration) run_counted integration integration ;;
   conformance) run_counted conformance "$top/tests/conformance/run.sh" ;;
+  clients) run_counted clients "$top/tests/clients/run.sh" --rune "$RUNE" ;;
+  stress) run_counted stress "$top/tests/stress/run.sh" --runtime "$RUNE" -n "${STRESS_COUNT:-1000}" ;;
   *)
     echo "unknown suite: $suite" >&2
     exit 2

@@ -211,7 +211,11 @@ c_exec() {
   ctr_ containers delete "$id" >/dev/null 2>&1
   return $rc
 }
-c_tty() { expect "/dev/pts/0" ctr_run --rm -t "cl-$RANDOM" tty </dev/null; }
+# ctr -t wants a terminal on its stdin: script(1) gives it one.
+c_tty() {
+  expect "/dev/pts/0" script -qec "ctr --address $work/containerd.sock -n rune-test run --rm -t \
+    --runtime io.containerd.runc.v2 --runc-binary $runtime $image cl-$RANDOM tty" /dev/null
+}
 
 if [ "$(id -u)" != 0 ]; then echo "run.sh: must run as root" >&2; exit 2; fi
 for b in podman containerd ctr "$crun" "$rune"; do

@@ -14,10 +14,10 @@ struct cgroup_hierarchy
 
 struct cgroup
 {
-  bool unified;                          /* cgroup v2 only */
+  bool unified; /* cgroup v2 only */
   struct cgroup_hierarchy hierarchies[CGROUP_MAX_HIERARCHIES];
   size_t len;
-  int v2; /* index of the v2 hierarchy, -1 when none */
+  int v2;     /* index of the v2 hierarchy, -1 when none */
   char *path; /* relative to every hierarchy's root, e.g. /rune/<id> */
 };
 

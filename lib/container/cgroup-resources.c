@@ -29,8 +29,8 @@ write_file (struct apply *a, const char *controller, const char *file, const cha
                      controller);
   path = xasprintf ("%s/%s", dir, file);
   if (access (path, F_OK) < 0)
-    return ic_error (a->err, ENOTSUP, "%s: this host cannot honour it (`%s` does not exist)",
-                     field, path);
+    return ic_error (a->err, ENOTSUP, "%s: this host cannot honour it (`%s` does not exist)", field,
+                     path);
   if (write_existing_file (path, value, strlen (value), a->err) < 0)
     return ic_error_wrap (a->err, "%s: write `%s` to `%s`", field, value, path);
   return 0;
@@ -93,7 +93,8 @@ memory_v2 (struct apply *a, json_object *m, const char *path)
   json_object *swap = GET (m, path, "swap", json_type_int);
   char f[FIELD_SIZE];
 
-  if (GET (m, path, "swappiness", json_type_int) || GET (m, path, "disableOOMKiller", json_type_boolean))
+  if (GET (m, path, "swappiness", json_type_int)
+      || GET (m, path, "disableOOMKiller", json_type_boolean))
     {
       json_object *d = GET (m, path, "disableOOMKiller", json_type_boolean);
       if (GET (m, path, "swappiness", json_type_int) || (d && json_object_get_boolean (d)))
@@ -102,9 +103,10 @@ memory_v2 (struct apply *a, json_object *m, const char *path)
     }
   if (limit && json_object_get_int64 (limit) == -1)
     write_file (a, "memory", "memory.max", "max", field (f, path, "limit"));
-  else if (limit && write_int (a, "memory", "memory.max", json_object_get_int64 (limit),
-                               field (f, path, "limit"))
-                        < 0)
+  else if (limit
+           && write_int (a, "memory", "memory.max", json_object_get_int64 (limit),
+                         field (f, path, "limit"))
+                  < 0)
     return -1;
   if (reservation
       && write_int (a, "memory", "memory.low", json_object_get_int64 (reservation),
@@ -176,8 +178,7 @@ memory_v1 (struct apply *a, json_object *m, const char *path)
              < 0)
     return -1;
   if (hierarchy && json_object_get_boolean (hierarchy)
-      && write_file (a, "memory", "memory.use_hierarchy", "1", field (f, path, "useHierarchy"))
-             < 0)
+      && write_file (a, "memory", "memory.use_hierarchy", "1", field (f, path, "useHierarchy")) < 0)
     return -1;
   return 0;
 }
@@ -219,7 +220,8 @@ cpu_v2 (struct apply *a, json_object *c, const char *path)
   json_object *idle = GET (c, path, "idle", json_type_int);
   char f[FIELD_SIZE], buf[64];
 
-  if (GET (c, path, "realtimeRuntime", json_type_int) || GET (c, path, "realtimePeriod", json_type_int))
+  if (GET (c, path, "realtimeRuntime", json_type_int)
+      || GET (c, path, "realtimePeriod", json_type_int))
     return ic_error (a->err, ENOTSUP, "%s.realtimeRuntime: realtime scheduling needs cgroup v1",
                      path);
   if (shares)
@@ -241,7 +243,8 @@ cpu_v2 (struct apply *a, json_object *c, const char *path)
       if (write_file (a, NULL, "cpu.max", buf, field (f, path, quota ? "quota" : "period")) < 0)
         return -1;
     }
-  if (idle && write_int (a, NULL, "cpu.idle", json_object_get_int64 (idle), field (f, path, "idle")) < 0)
+  if (idle
+      && write_int (a, NULL, "cpu.idle", json_object_get_int64 (idle), field (f, path, "idle")) < 0)
     return -1;
   return 0;
 }
@@ -252,9 +255,15 @@ cpuset (struct apply *a, json_object *c, const char *path)
   json_object *cpus = GET (c, path, "cpus", json_type_string);
   json_object *mems = GET (c, path, "mems", json_type_string);
   char f[FIELD_SIZE];
-  if (cpus && write_file (a, "cpuset", "cpuset.cpus", json_object_get_string (cpus), field (f, path, "cpus")) < 0)
+  if (cpus
+      && write_file (a, "cpuset", "cpuset.cpus", json_object_get_string (cpus),
+                     field (f, path, "cpus"))
+             < 0)
     return -1;
-  if (mems && write_file (a, "cpuset", "cpuset.mems", json_object_get_string (mems), field (f, path, "mems")) < 0)
+  if (mems
+      && write_file (a, "cpuset", "cpuset.mems", json_object_get_string (mems),
+                     field (f, path, "mems"))
+             < 0)
     return -1;
   return 0;
 }
@@ -351,7 +360,11 @@ device_list (struct apply *a, json_object *io, const char *path, const char *key
       else
         line = xasprintf ("%" PRId64 ":%" PRId64 " %" PRId64, json_object_get_int64 (major),
                           json_object_get_int64 (minor), json_object_get_int64 (value));
-      if (write_file (a, "blkio", a->cg->unified ? (strcmp (v2_key, "weight") ? "io.max" : "io.weight") : v1_file, line, p) < 0)
+      if (write_file (a, "blkio",
+                      a->cg->unified ? (strcmp (v2_key, "weight") ? "io.max" : "io.weight")
+                                     : v1_file,
+                      line, p)
+          < 0)
         return -1;
     }
   return 0;
@@ -374,20 +387,19 @@ block_io (struct apply *a, json_object *io, const char *path)
                     field (f, path, "leafWeight"))
              < 0)
     return -1;
-  return device_list (a, io, path, "weightDevice", "blkio.weight_device", "weight", "weight")
-                 < 0
-             || device_list (a, io, path, "throttleReadBpsDevice",
-                             "blkio.throttle.read_bps_device", "rbps", "rate")
-                    < 0
-             || device_list (a, io, path, "throttleWriteBpsDevice",
-                             "blkio.throttle.write_bps_device", "wbps", "rate")
-                    < 0
-             || device_list (a, io, path, "throttleReadIOPSDevice",
-                             "blkio.throttle.read_iops_device", "riops", "rate")
-                    < 0
-             || device_list (a, io, path, "throttleWriteIOPSDevice",
-                             "blkio.throttle.write_iops_device", "wiops", "rate")
-                    < 0
+  return device_list (a, io, path, "weightDevice", "blkio.weight_device", "weight", "weight") < 0
+                 || device_list (a, io, path, "throttleReadBpsDevice",
+                                 "blkio.throttle.read_bps_device", "rbps", "rate")
+                        < 0
+                 || device_list (a, io, path, "throttleWriteBpsDevice",
+                                 "blkio.throttle.write_bps_device", "wbps", "rate")
+                        < 0
+                 || device_list (a, io, path, "throttleReadIOPSDevice",
+                                 "blkio.throttle.read_iops_device", "riops", "rate")
+                        < 0
+                 || device_list (a, io, path, "throttleWriteIOPSDevice",
+                                 "blkio.throttle.write_iops_device", "wiops", "rate")
+                        < 0
              ? -1
              : 0;
 }
@@ -399,9 +411,8 @@ block_io (struct apply *a, json_object *io, const char *path)
 static int
 allow_container_devices (struct apply *a, const char *path)
 {
-  static const char *const rules[]
-      = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
-          "c 1:9 rwm", "c 5:0 rwm", "c 136:* rwm", "c 5:2 rwm" };
+  static const char *const rules[] = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+                                       "c 1:9 rwm", "c 5:0 rwm", "c 136:* rwm", "c 5:2 rwm" };
   for (size_t i = 0; i < sizeof (rules) / sizeof (rules[0]); i++)
     if (write_file (a, "devices", "devices.allow", rules[i], path) < 0)
       return -1;
@@ -444,8 +455,8 @@ devices (struct apply *a, json_object *list, const char *path)
                 ? xasprintf ("%" PRId64, json_object_get_int64 (minor))
                 : xstrdup ("*");
       rule = t[0] == 'a' ? xstrdup ("a") : xasprintf ("%s %s:%s %s", t, maj, min, acc);
-      if (write_file (a, "devices", json_object_get_boolean (allow) ? "devices.allow" : "devices.deny",
-                      rule, p)
+      if (write_file (a, "devices",
+                      json_object_get_boolean (allow) ? "devices.allow" : "devices.deny", rule, p)
           < 0)
         return -1;
     }
@@ -458,22 +469,22 @@ unified (struct apply *a, json_object *map, const char *path)
   if (!a->cg->unified && a->cg->v2 < 0)
     return ic_error (a->err, ENOTSUP, "%s: this host has no cgroup v2 hierarchy", path);
   json_object_object_foreach (map, key, value)
-    {
-      char p[FIELD_SIZE];
-      cleanup_free char *dir = NULL, *file = NULL;
-      snprintf (p, sizeof (p), "%s.%s", path, key);
-      if (!json_object_is_type (value, json_type_string))
-        return ic_error (a->err, 0, "%s: must be a string", p);
-      if (strchr (key, '/') || key[0] == '.')
-        return ic_error (a->err, 0, "%s: not a cgroup file name", p);
-      dir = xasprintf ("%s%s", a->cg->hierarchies[a->cg->v2 >= 0 ? a->cg->v2 : 0].mountpoint,
-                       a->cg->path);
-      file = xasprintf ("%s/%s", dir, key);
-      if (write_existing_file (file, json_object_get_string (value),
-                               strlen (json_object_get_string (value)), a->err)
-          < 0)
-        return ic_error_wrap (a->err, "%s", p);
-    }
+  {
+    char p[FIELD_SIZE];
+    cleanup_free char *dir = NULL, *file = NULL;
+    snprintf (p, sizeof (p), "%s.%s", path, key);
+    if (!json_object_is_type (value, json_type_string))
+      return ic_error (a->err, 0, "%s: must be a string", p);
+    if (strchr (key, '/') || key[0] == '.')
+      return ic_error (a->err, 0, "%s: not a cgroup file name", p);
+    dir = xasprintf ("%s%s", a->cg->hierarchies[a->cg->v2 >= 0 ? a->cg->v2 : 0].mountpoint,
+                     a->cg->path);
+    file = xasprintf ("%s/%s", dir, key);
+    if (write_existing_file (file, json_object_get_string (value),
+                             strlen (json_object_get_string (value)), a->err)
+        < 0)
+      return ic_error_wrap (a->err, "%s", p);
+  }
   return 0;
 }
 
@@ -488,7 +499,8 @@ cgroup_set_resources (struct cgroup *cg, json_object *resources, ic_error_t *err
     return 0;
   if (!json_object_is_type (resources, json_type_object))
     return ic_error (err, 0, "%s: must be an object", path);
-  if ((v = GET (resources, path, "devices", json_type_array)) && devices (a, v, "linux.resources.devices") < 0)
+  if ((v = GET (resources, path, "devices", json_type_array))
+      && devices (a, v, "linux.resources.devices") < 0)
     return -1;
   if ((v = GET (resources, path, "memory", json_type_object))
       && (cg->unified ? memory_v2 : memory_v1) (a, v, "linux.resources.memory") < 0)
@@ -497,7 +509,8 @@ cgroup_set_resources (struct cgroup *cg, json_object *resources, ic_error_t *err
       && ((cg->unified ? cpu_v2 : cpu_v1) (a, v, "linux.resources.cpu") < 0
           || cpuset (a, v, "linux.resources.cpu") < 0))
     return -1;
-  if ((v = GET (resources, path, "pids", json_type_object)) && pids (a, v, "linux.resources.pids") < 0)
+  if ((v = GET (resources, path, "pids", json_type_object))
+      && pids (a, v, "linux.resources.pids") < 0)
     return -1;
   if ((v = GET (resources, path, "blockIO", json_type_object))
       && block_io (a, v, "linux.resources.blockIO") < 0)
@@ -510,7 +523,8 @@ cgroup_set_resources (struct cgroup *cg, json_object *resources, ic_error_t *err
     return -1;
   if ((v = GET (resources, path, "rdma", json_type_object)) && json_object_object_length (v))
     return ic_error (err, ENOTSUP, "linux.resources.rdma: not supported by rune");
-  if ((v = GET (resources, path, "unified", json_type_object)) && unified (a, v, "linux.resources.unified") < 0)
+  if ((v = GET (resources, path, "unified", json_type_object))
+      && unified (a, v, "linux.resources.unified") < 0)
     return -1;
   return 0;
 }

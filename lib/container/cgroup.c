@@ -22,9 +22,9 @@ add_hierarchy (struct cgroup *cg, const char *mountpoint, const char *controller
     return;
   if (controllers == NULL)
     cg->v2 = cg->len;
-  cg->hierarchies[cg->len++] = (struct cgroup_hierarchy){
-    .mountpoint = xstrdup (mountpoint), .controllers = controllers ? xstrdup (controllers) : NULL
-  };
+  cg->hierarchies[cg->len++]
+      = (struct cgroup_hierarchy){ .mountpoint = xstrdup (mountpoint),
+                                   .controllers = controllers ? xstrdup (controllers) : NULL };
 }
 
 /* The v1 controllers of a mount's super options ("rw,cpu,cpuacct" -> "cpu,cpuacct"); named
@@ -140,8 +140,9 @@ systemd_path (const char *value, char **out, ic_error_t *err)
   char *prefix, *name, *slice = copy;
 
   if (access ("/run/systemd/system", F_OK) < 0)
-    return ic_error (err, 0, "--systemd-cgroup: systemd is not running on this host; "
-                             "drop the flag to use cgroupfs paths");
+    return ic_error (err, 0,
+                     "--systemd-cgroup: systemd is not running on this host; "
+                     "drop the flag to use cgroupfs paths");
   prefix = strchr (copy, ':');
   name = prefix ? strchr (prefix + 1, ':') : NULL;
   if (name == NULL || strchr (name + 1, ':'))

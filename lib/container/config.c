@@ -724,8 +724,7 @@ parse_personality (json_object *linux_obj, const struct path *lp, struct oci_lin
   else if (strcmp (domain, "LINUX32") == 0)
     l->personality = PER_LINUX32;
   else
-    return path_error (err, CHILD (pp, "domain"), "unknown domain `%s` (LINUX or LINUX32)",
-                       domain);
+    return path_error (err, CHILD (pp, "domain"), "unknown domain `%s` (LINUX or LINUX32)", domain);
   /* The spec defines no flag names yet; refusing them beats ignoring them. */
   if (flags && flags[0])
     return path_error (err, ELEMENT (CHILD (pp, "flags"), 0), "unsupported flag `%s`", flags[0]);

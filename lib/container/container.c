@@ -151,7 +151,8 @@ json_path (json_object *obj, const char *a, const char *b)
 }
 
 int
-container_compile_seccomp (const struct oci_config *config, struct seccomp_program **out, ic_error_t *err)
+container_compile_seccomp (const struct oci_config *config, struct seccomp_program **out,
+                           ic_error_t *err)
 {
   return seccomp_program_compile (json_path (config->json, "linux", "seccomp"), out, err);
 }
@@ -222,8 +223,7 @@ container_create (const struct container_runtime *rt, const struct container_cre
              < 0
       || container_compile_seccomp (config, &seccomp, err) < 0
       || resolve_rootfs (bundle, config, &rootfs, err) < 0
-      || cgroup_open (config->linux_.cgroups_path, opts->id, rt->systemd_cgroup, &cgroup, err)
-             < 0)
+      || cgroup_open (config->linux_.cgroups_path, opts->id, rt->systemd_cgroup, &cgroup, err) < 0)
     return -1;
   if (container_dir_create (rt->root, opts->id, &dir, err) < 0)
     return -1;

@@ -50,8 +50,8 @@ int container_state_json (const struct container_runtime *rt, const char *id, ch
 int container_pause (const struct container_runtime *rt, const char *id, ic_error_t *err);
 int container_resume (const struct container_runtime *rt, const char *id, ic_error_t *err);
 /* ps: the pids of the container's processes (none when stopped); caller frees *pids. */
-int container_pids (const struct container_runtime *rt, const char *id, pid_t **pids,
-                    size_t *len, ic_error_t *err);
+int container_pids (const struct container_runtime *rt, const char *id, pid_t **pids, size_t *len,
+                    ic_error_t *err);
 /* update: applies an OCI linux.resources object to a live container's cgroup. */
 int container_update (const struct container_runtime *rt, const char *id, json_object *resources,
                       ic_error_t *err);

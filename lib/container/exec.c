@@ -38,22 +38,30 @@ proc_ns_name (int type)
 {
   switch (type)
     {
-    case CLONE_NEWUSER: return "user";
-    case CLONE_NEWNS: return "mnt";
-    case CLONE_NEWPID: return "pid";
-    case CLONE_NEWNET: return "net";
-    case CLONE_NEWIPC: return "ipc";
-    case CLONE_NEWUTS: return "uts";
-    case CLONE_NEWCGROUP: return "cgroup";
-    case CLONE_NEWTIME: return "time";
-    default: return NULL;
+    case CLONE_NEWUSER:
+      return "user";
+    case CLONE_NEWNS:
+      return "mnt";
+    case CLONE_NEWPID:
+      return "pid";
+    case CLONE_NEWNET:
+      return "net";
+    case CLONE_NEWIPC:
+      return "ipc";
+    case CLONE_NEWUTS:
+      return "uts";
+    case CLONE_NEWCGROUP:
+      return "cgroup";
+    case CLONE_NEWTIME:
+      return "time";
+    default:
+      return NULL;
     }
 }
 
 /* The init's namespaces, user first: it owns the others. */
 static int
-open_namespaces (const struct oci_config *config, pid_t pid, struct exec_ctx *ctx,
-                 ic_error_t *err)
+open_namespaces (const struct oci_config *config, pid_t pid, struct exec_ctx *ctx, ic_error_t *err)
 {
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < config->linux_.namespaces_len && ctx->ns_len < 8; i++)
@@ -94,8 +102,7 @@ static void __attribute__ ((noreturn)) exec_process (struct exec_ctx *ctx)
   if (setsid () < 0)
     ic_error (&err, errno, "setsid");
   if (!err && ctx->process->terminal
-      && terminal_setup (ctx->process->console_height, ctx->process->console_width, &master,
-                         &err)
+      && terminal_setup (ctx->process->console_height, ctx->process->console_width, &master, &err)
              == 0)
     {
       sync_send_fd (ctx->sync_fd, SYNC_TERMINAL, master, &err);
@@ -174,8 +181,7 @@ wait_exec (int sync_fd, ic_error_t *err)
 }
 
 static int
-spawn_exec (struct exec_ctx *ctx, struct cgroup *cg, pid_t *pid, int *master,
-            ic_error_t *err)
+spawn_exec (struct exec_ctx *ctx, struct cgroup *cg, pid_t *pid, int *master, ic_error_t *err)
 {
   cleanup_close int parent_fd = -1;
   struct sync_msg msg;
@@ -206,8 +212,7 @@ spawn_exec (struct exec_ctx *ctx, struct cgroup *cg, pid_t *pid, int *master,
     }
   *pid = msg.status;
   wait_child (child);
-  if ((cg && cgroup_enter (cg, *pid, err) < 0)
-      || sync_send (parent_fd, SYNC_GO, 0, NULL, err) < 0
+  if ((cg && cgroup_enter (cg, *pid, err) < 0) || sync_send (parent_fd, SYNC_GO, 0, NULL, err) < 0
       || (ctx->process->terminal
           && sync_expect_fd (parent_fd, SYNC_TERMINAL, &msg, master, err) < 0)
       || wait_exec (parent_fd, err) < 0)
@@ -220,8 +225,7 @@ spawn_exec (struct exec_ctx *ctx, struct cgroup *cg, pid_t *pid, int *master,
 }
 
 static int
-check_status (const struct container_state *state, enum container_status status,
-              ic_error_t *err)
+check_status (const struct container_state *state, enum container_status status, ic_error_t *err)
 {
   if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED)
     return ic_error (err, 0, "container `%s` is %s: cannot exec in it", state->id,
@@ -260,8 +264,7 @@ container_exec (const struct container_runtime *rt, const struct container_exec_
       ic_error (err, 0, "container `%s` is not running", opts->id);
       goto out;
     }
-  if (container_cgroup (&state, &cg, err) < 0
-      || spawn_exec (&ctx, cg, pid, &master, err) < 0)
+  if (container_cgroup (&state, &cg, err) < 0 || spawn_exec (&ctx, cg, pid, &master, err) < 0)
     goto out;
   if ((opts->pid_file && write_pid_file (opts->pid_file, *pid, err) < 0)
       || terminal_hand_out (&master, opts->console_socket, opts->terminal_master, err) < 0)

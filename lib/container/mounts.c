@@ -342,8 +342,8 @@ copy_entry (int from, int to, const char *name, const struct stat *st)
   else if (S_ISREG (st->st_mode))
     {
       cleanup_close int src = openat (from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-      cleanup_close int dst = openat (to, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                                      st->st_mode & 07777);
+      cleanup_close int dst
+          = openat (to, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st->st_mode & 07777);
       char buf[65536];
       if (src < 0 || dst < 0)
         return -1;

@@ -15,7 +15,7 @@ struct mount_options
   bool bind;
   bool recursive;
   bool copy_up; /* "tmpcopyup": fill a new tmpfs with what the image had there */
-  char *data; /* filesystem-specific options, comma-separated; NULL when none */
+  char *data;   /* filesystem-specific options, comma-separated; NULL when none */
 };
 
 /* Splits OCI mount options into flags and data (config.md "Mounts"). */

@@ -64,19 +64,18 @@ seccomp (void)
   json_object_object_add (o, "enabled", json_object_new_boolean (true));
   json_object_object_add (o, "actions",
                           STRINGS ("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
-                                   "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-                                   "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
-                                   "SCMP_ACT_TRAP"));
+                                   "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+                                   "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"));
   json_object_object_add (o, "operators",
                           STRINGS ("SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
                                    "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"));
   json_object_object_add (o, "archs",
                           STRINGS ("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS",
                                    "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-                                   "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-                                   "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
-                                   "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
-                                   "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"));
+                                   "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+                                   "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
+                                   "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32",
+                                   "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"));
   json_object_object_add (o, "knownFlags",
                           STRINGS ("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
                                    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
@@ -92,9 +91,8 @@ linux_features (void)
 {
   json_object *o = json_object_new_object ();
   json_object *mount_ext = json_object_new_object ();
-  json_object_object_add (o, "namespaces",
-                          STRINGS ("cgroup", "ipc", "mount", "network", "pid", "time", "user",
-                                   "uts"));
+  json_object_object_add (
+      o, "namespaces", STRINGS ("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"));
   json_object_object_add (o, "capabilities", capabilities ());
   json_object_object_add (o, "cgroup", cgroup ());
   json_object_object_add (o, "seccomp", seccomp ());

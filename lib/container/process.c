@@ -47,9 +47,8 @@ process_validate (const struct oci_process *p, void (*warn) (const char *msg), i
                      p->selinux_label);
   for (char **name = c->unknown; warn && name && *name; name++)
     {
-      cleanup_free char *msg
-          = xasprintf ("process.capabilities: `%s` is not a capability of this kernel; ignored",
-                       *name);
+      cleanup_free char *msg = xasprintf (
+          "process.capabilities: `%s` is not a capability of this kernel; ignored", *name);
       warn (msg);
     }
   if (warn && (c->sets[OCI_CAP_AMBIENT] & ~ambient_ok))
@@ -142,8 +141,8 @@ set_lsm_labels (const struct oci_process *p, ic_error_t *err)
         return ic_error_wrap (err, "process.apparmorProfile: `%s`", p->apparmor_profile);
     }
   if (p->selinux_label && p->selinux_label[0]
-      && write_existing_file ("/proc/self/attr/exec", p->selinux_label,
-                              strlen (p->selinux_label), err)
+      && write_existing_file ("/proc/self/attr/exec", p->selinux_label, strlen (p->selinux_label),
+                              err)
              < 0)
     return ic_error_wrap (err, "process.selinuxLabel: `%s`", p->selinux_label);
   return 0;
@@ -155,8 +154,7 @@ drop_bounding_set (const struct oci_capabilities *c, ic_error_t *err)
   for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits (); cap++)
     if (!(c->sets[OCI_CAP_BOUNDING] & (1ULL << cap)) && prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0
         && errno != EINVAL)
-      return ic_error (err, errno, "process.capabilities.bounding: drop %s",
-                       cap_to_name (cap));
+      return ic_error (err, errno, "process.capabilities.bounding: drop %s", cap_to_name (cap));
   return 0;
 }
 
@@ -164,7 +162,8 @@ static int
 set_capabilities (const struct oci_capabilities *c, ic_error_t *err)
 {
   static const cap_flag_t flags[] = { CAP_EFFECTIVE, CAP_INHERITABLE, CAP_PERMITTED };
-  static const enum oci_cap_set sets[] = { OCI_CAP_EFFECTIVE, OCI_CAP_INHERITABLE, OCI_CAP_PERMITTED };
+  static const enum oci_cap_set sets[]
+      = { OCI_CAP_EFFECTIVE, OCI_CAP_INHERITABLE, OCI_CAP_PERMITTED };
   cap_t caps = cap_init ();
   int ret;
 
@@ -243,8 +242,7 @@ process_exec (const struct process_exec *pe, ic_error_t *err)
      runtime's root, as runc does; the filter must then allow the calls below. */
   if (!p->no_new_privileges && load_seccomp (pe->seccomp, err) < 0)
     return -1;
-  if (c->present
-      && (drop_bounding_set (c, err) < 0 || prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0))
+  if (c->present && (drop_bounding_set (c, err) < 0 || prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0))
     return err && *err ? -1 : ic_error (err, errno, "prctl PR_SET_KEEPCAPS");
   if (switch_user (p, err) < 0)
     return -1;

@@ -20,8 +20,7 @@ struct process_exec
 /* Checks, before any process exists, what can be known in rune: the LSMs asked for are enabled
    on this host. Warnings (capabilities this kernel lacks, ambient outside permitted and
    inheritable) go to warn. */
-int process_validate (const struct oci_process *p, void (*warn) (const char *msg),
-                      ic_error_t *err);
+int process_validate (const struct oci_process *p, void (*warn) (const char *msg), ic_error_t *err);
 /* execvp's search for args[0], with the process's PATH rather than ours. */
 int process_find_executable (const struct oci_process *p, char **out, ic_error_t *err);
 /* process.rlimits and process.oomScoreAdj, for the calling process. */

@@ -33,9 +33,12 @@ static const struct name_value flag_names[] = {
 };
 
 static const struct name_value operator_names[] = {
-  { "SCMP_CMP_NE", SCMP_CMP_NE },         { "SCMP_CMP_LT", SCMP_CMP_LT },
-  { "SCMP_CMP_LE", SCMP_CMP_LE },         { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-  { "SCMP_CMP_GE", SCMP_CMP_GE },         { "SCMP_CMP_GT", SCMP_CMP_GT },
+  { "SCMP_CMP_NE", SCMP_CMP_NE },
+  { "SCMP_CMP_LT", SCMP_CMP_LT },
+  { "SCMP_CMP_LE", SCMP_CMP_LE },
+  { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+  { "SCMP_CMP_GE", SCMP_CMP_GE },
+  { "SCMP_CMP_GT", SCMP_CMP_GT },
   { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
@@ -153,8 +156,8 @@ add_architectures (scmp_filter_ctx ctx, json_object *seccomp, ic_error_t *err)
         lower[k] = name[10 + k] >= 'A' && name[10 + k] <= 'Z' ? name[10 + k] + 32 : name[10 + k];
       token = seccomp_arch_resolve_name (lower);
       if (token == 0)
-        return ic_error (err, 0, "linux.seccomp.architectures[%zu]: unknown architecture `%s`",
-                         i, name);
+        return ic_error (err, 0, "linux.seccomp.architectures[%zu]: unknown architecture `%s`", i,
+                         name);
       ret = seccomp_arch_add (ctx, token);
       if (ret < 0 && ret != -EEXIST)
         return ic_error (err, -ret, "linux.seccomp.architectures[%zu]: add `%s`", i, name);
@@ -171,10 +174,10 @@ parse_flags (json_object *seccomp, struct seccomp_program *p, ic_error_t *err)
   for (size_t i = 0; flags && i < json_object_array_length (flags); i++)
     {
       json_object *f = json_object_array_get_idx (flags, i);
-      const struct name_value *nv = json_object_is_type (f, json_type_string)
-                                        ? find_name (flag_names, LEN (flag_names),
-                                                     json_object_get_string (f))
-                                        : NULL;
+      const struct name_value *nv
+          = json_object_is_type (f, json_type_string)
+                ? find_name (flag_names, LEN (flag_names), json_object_get_string (f))
+                : NULL;
       if (nv == NULL)
         return ic_error (err, 0, "linux.seccomp.flags[%zu]: unknown flag `%s`", i,
                          json_object_get_string (f));
@@ -219,10 +222,9 @@ parse_args (json_object *rule, const char *path, struct scmp_arg_cmp *cmps, unsi
       if (nv == NULL)
         return ic_error (err, 0, "%s.op: unknown operator `%s`", apath,
                          op ? json_object_get_string (op) : "(missing)");
-      cmps[(*len)++] = (struct scmp_arg_cmp){ .arg = index,
-                                              .op = nv->value,
-                                              .datum_a = value,
-                                              .datum_b = value_two };
+      cmps[(*len)++] = (struct scmp_arg_cmp){
+        .arg = index, .op = nv->value, .datum_a = value, .datum_b = value_two
+      };
     }
   return 0;
 }
@@ -324,8 +326,7 @@ parse_listener (json_object *seccomp, bool notify, struct seccomp_program *p, ic
   if (metadata && path == NULL)
     return ic_error (err, 0, "linux.seccomp.listenerMetadata: needs listenerPath");
   if (notify && path == NULL)
-    return ic_error (err, 0,
-                     "linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a listener socket");
+    return ic_error (err, 0, "linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a listener socket");
   if (!notify)
     return 0; /* the spec: ignored without SCMP_ACT_NOTIFY */
   if (json_object_get_string_len (path) >= (int)sizeof (((struct sockaddr_un *)0)->sun_path))
@@ -370,8 +371,8 @@ seccomp_program_compile (json_object *seccomp, struct seccomp_program **out, ic_
     return 0;
   if (!json_object_is_type (seccomp, json_type_object))
     return ic_error (err, 0, "linux.seccomp: must be an object");
-  if (parse_action (seccomp, "linux.seccomp", "defaultAction", "defaultErrnoRet",
-                    &default_action, &notify, err)
+  if (parse_action (seccomp, "linux.seccomp", "defaultAction", "defaultErrnoRet", &default_action,
+                    &notify, err)
       < 0)
     return -1;
   ctx = seccomp_init (default_action);
@@ -432,8 +433,7 @@ seccomp_send_to_listener (const struct seccomp_program *p, int notify_fd, pid_t 
     return ic_error (err, errno, "linux.seccomp.listenerPath: socket");
   strcpy (addr.sun_path, p->listener_path);
   if (connect (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0)
-    return ic_error (err, errno, "linux.seccomp.listenerPath: connect to `%s`",
-                     p->listener_path);
+    return ic_error (err, errno, "linux.seccomp.listenerPath: connect to `%s`", p->listener_path);
   if (send_fd (sock, notify_fd, msg, strlen (msg), err) < 0)
     return ic_error_wrap (err, "linux.seccomp.listenerPath `%s`", p->listener_path);
   return 0;

@@ -13,9 +13,9 @@
 
 struct seccomp_program
 {
-  void *filter; /* struct sock_filter[] */
-  uint16_t len; /* instructions */
-  unsigned int flags; /* SECCOMP_FILTER_FLAG_*, incl. NEW_LISTENER with listenerPath */
+  void *filter;            /* struct sock_filter[] */
+  uint16_t len;            /* instructions */
+  unsigned int flags;      /* SECCOMP_FILTER_FLAG_*, incl. NEW_LISTENER with listenerPath */
   char *listener_path;     /* NULL when none */
   char *listener_metadata; /* NULL when none */
 };

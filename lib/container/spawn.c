@@ -437,8 +437,7 @@ spawn_start (struct spawn *s, ic_error_t *err)
   close (sv[1]);
   s->sync_fd = sv[0];
 
-  if (cgroup_enter (s->cgroup, child, err) < 0
-      || sync_send (s->sync_fd, SYNC_GO, 0, NULL, err) < 0)
+  if (cgroup_enter (s->cgroup, child, err) < 0 || sync_send (s->sync_fd, SYNC_GO, 0, NULL, err) < 0)
     goto fail;
   if (userns && userns->path == NULL)
     {

@@ -16,12 +16,12 @@
 struct spawn
 {
   const struct oci_config *config;
-  const char *rootfs;      /* absolute */
-  int rootfs_fd;           /* set in the child: O_PATH fd of the rootfs in its mount namespace */
+  const char *rootfs; /* absolute */
+  int rootfs_fd;      /* set in the child: O_PATH fd of the rootfs in its mount namespace */
   struct cgroup *cgroup;
-  int state_dirfd;         /* the container's state directory, for start errors */
-  int lock_fd;             /* rune's locked fd of that directory: the child must not hold it */
-  int fifo_fd;             /* read end of the exec FIFO, opened O_NONBLOCK */
+  int state_dirfd; /* the container's state directory, for start errors */
+  int lock_fd;     /* rune's locked fd of that directory: the child must not hold it */
+  int fifo_fd;     /* read end of the exec FIFO, opened O_NONBLOCK */
   const struct seccomp_program *seccomp; /* NULL: none */
   bool no_pivot;
   int preserve_fds;

@@ -61,8 +61,7 @@ sync_expect (int fd, enum sync_type type, struct sync_msg *msg, ic_error_t *err)
 }
 
 int
-sync_expect_fd (int fd, enum sync_type type, struct sync_msg *msg, int *passed_fd,
-                ic_error_t *err)
+sync_expect_fd (int fd, enum sync_type type, struct sync_msg *msg, int *passed_fd, ic_error_t *err)
 {
   cleanup_free char *buf = xmalloc0 (sizeof (struct sync_header) + SYNC_MAX_PAYLOAD + 1);
   struct sync_header h;

@@ -132,16 +132,16 @@ terminal_relay (int master, int stop_fd, ic_error_t *err)
 }
 
 int
-terminal_check_options (bool terminal, const char *console_socket, bool attached,
-                        ic_error_t *err)
+terminal_check_options (bool terminal, const char *console_socket, bool attached, ic_error_t *err)
 {
   if (terminal && console_socket == NULL && !attached)
     return ic_error (err, 0,
                      "process.terminal: a terminal needs --console-socket when rune does not "
                      "stay attached");
   if (!terminal && console_socket)
-    return ic_error (err, 0, "--console-socket: process.terminal is false: there is no "
-                             "terminal to send");
+    return ic_error (err, 0,
+                     "--console-socket: process.terminal is false: there is no "
+                     "terminal to send");
   return 0;
 }
 

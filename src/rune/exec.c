@@ -108,34 +108,59 @@ parse_args (int argc, char **argv, struct exec_args *a)
   while ((c = rune_getopt (argc, argv, "+p:dte:u:g:c:h", options, usage)) != -1)
     switch (c)
       {
-      case 'p': a->process_file = optarg; break;
-      case 'd': a->detach = true; break;
-      case 't': a->tty = true; break;
-      case OPT_CONSOLE_SOCKET: a->opts.console_socket = optarg; break;
+      case 'p':
+        a->process_file = optarg;
+        break;
+      case 'd':
+        a->detach = true;
+        break;
+      case 't':
+        a->tty = true;
+        break;
+      case OPT_CONSOLE_SOCKET:
+        a->opts.console_socket = optarg;
+        break;
       case 'e':
         if (strchr (optarg, '=') == NULL)
           return rune_usage_error ("exec", "--env: `%s` is not NAME=VALUE", optarg);
         push (&a->env, &a->env_len, optarg);
         break;
-      case OPT_CWD: a->cwd = optarg; break;
-      case 'u': a->user = optarg; break;
+      case OPT_CWD:
+        a->cwd = optarg;
+        break;
+      case 'u':
+        a->user = optarg;
+        break;
       case 'g':
         if (parse_number ("--additional-gids", optarg, UINT32_MAX - 1, &n))
           return 1;
         push (&a->gids, &a->gids_len, optarg);
         break;
-      case 'c': push (&a->caps, &a->caps_len, optarg); break;
-      case OPT_NO_NEW_PRIVS: a->no_new_privs = true; break;
-      case OPT_APPARMOR: a->apparmor = optarg; break;
-      case OPT_PROCESS_LABEL: a->label = optarg; break;
-      case OPT_PID_FILE: a->opts.pid_file = optarg; break;
+      case 'c':
+        push (&a->caps, &a->caps_len, optarg);
+        break;
+      case OPT_NO_NEW_PRIVS:
+        a->no_new_privs = true;
+        break;
+      case OPT_APPARMOR:
+        a->apparmor = optarg;
+        break;
+      case OPT_PROCESS_LABEL:
+        a->label = optarg;
+        break;
+      case OPT_PID_FILE:
+        a->opts.pid_file = optarg;
+        break;
       case OPT_PRESERVE_FDS:
         if (parse_number ("--preserve-fds", optarg, 65536, &n))
           return 1;
         a->opts.preserve_fds = n;
         break;
-      case OPT_IGNORE_PAUSED: a->opts.ignore_paused = true; break;
-      default: return 1;
+      case OPT_IGNORE_PAUSED:
+        a->opts.ignore_paused = true;
+        break;
+      default:
+        return 1;
       }
   if (rune_want_args ("exec", argc - optind, a->process_file ? 1 : 2, a->process_file ? 1 : -1))
     return 1;
@@ -181,8 +206,7 @@ apply_user (struct oci_process *p, const char *user)
 static int
 apply_caps (struct oci_process *p, char **caps)
 {
-  static const enum oci_cap_set sets[]
-      = { OCI_CAP_BOUNDING, OCI_CAP_EFFECTIVE, OCI_CAP_PERMITTED };
+  static const enum oci_cap_set sets[] = { OCI_CAP_BOUNDING, OCI_CAP_EFFECTIVE, OCI_CAP_PERMITTED };
   for (char **name = caps; name && *name; name++)
     {
       cap_value_t cap;
@@ -236,8 +260,8 @@ apply_args (struct oci_process *p, struct exec_args *a, char **command)
 }
 
 static int
-load_process (struct rune_globals *g, struct exec_args *a, char **command,
-              struct oci_process **out, ic_error_t *err)
+load_process (struct rune_globals *g, struct exec_args *a, char **command, struct oci_process **out,
+              ic_error_t *err)
 {
   cleanup_free char *data = NULL;
   size_t len;

@@ -30,7 +30,8 @@ rune_features (struct rune_globals *g, int argc, char **argv)
   if (rune_want_args ("features", argc - optind, 0, 0))
     return 1;
   features = container_features ();
-  puts (json_object_to_json_string_ext (features, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_SPACED
+  puts (json_object_to_json_string_ext (features, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+                                                      | JSON_C_TO_STRING_SPACED
                                                       | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put (features);
   return 0;

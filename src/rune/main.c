@@ -51,11 +51,14 @@ static const struct
   const char *name;
   rune_verb_fn fn;
 } verbs[] = {
-  { "spec", rune_spec },     { "create", rune_create }, { "start", rune_start },
-  { "run", rune_run },       { "state", rune_state },   { "kill", rune_kill },
-  { "delete", rune_delete }, { "list", rune_list },   { "exec", rune_exec },
-  { "features", rune_features }, { "pause", rune_pause }, { "resume", rune_resume },
-  { "ps", rune_ps },             { "update", rune_update }, { "events", rune_events },
+  { "spec", rune_spec },     { "create", rune_create },
+  { "start", rune_start },   { "run", rune_run },
+  { "state", rune_state },   { "kill", rune_kill },
+  { "delete", rune_delete }, { "list", rune_list },
+  { "exec", rune_exec },     { "features", rune_features },
+  { "pause", rune_pause },   { "resume", rune_resume },
+  { "ps", rune_ps },         { "update", rune_update },
+  { "events", rune_events },
 };
 
 int

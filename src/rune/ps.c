@@ -70,7 +70,8 @@ print_table (const pid_t *pids, size_t len, char **ps_options)
           cleanup_free char *copy = xstrdup (line);
           char *save = NULL;
           int col = 0;
-          for (char *w = strtok_r (copy, " \t\n", &save); w; w = strtok_r (NULL, " \t\n", &save), col++)
+          for (char *w = strtok_r (copy, " \t\n", &save); w;
+               w = strtok_r (NULL, " \t\n", &save), col++)
             if (strcmp (w, "PID") == 0)
               pid_column = col;
           if (pid_column < 0)

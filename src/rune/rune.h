@@ -54,7 +54,7 @@ int rune_parse_id (const char *verb, int argc, char **argv, const char *usage, c
 #define RUNE_CREATE_OPTIONS_HELP                                                                   \
   "  -b, --bundle DIR        bundle directory holding config.json (default: current dir)\n"        \
   "      --pid-file FILE     write the container process's pid to FILE\n"                          \
-  "      --console-socket S  with process.terminal, send the pty master to the unix socket S\n"   \
+  "      --console-socket S  with process.terminal, send the pty master to the unix socket S\n"    \
   "      --no-pivot          use MS_MOVE and chroot instead of pivot_root (ramfs roots)\n"         \
   "      --preserve-fds N    pass N extra fds (from fd 3) to the container process\n"              \
   "      --no-new-keyring    accepted for runc compatibility\n"                                    \

@@ -85,7 +85,8 @@ static json_object *
 section (json_object *resources, const char *name)
 {
   json_object *s;
-  if (!json_object_object_get_ex (resources, name, &s) || !json_object_is_type (s, json_type_object))
+  if (!json_object_object_get_ex (resources, name, &s)
+      || !json_object_is_type (s, json_type_object))
     {
       s = json_object_new_object ();
       json_object_object_add (resources, name, s);
@@ -118,8 +119,8 @@ load_resources (const char *file, json_object **out, ic_error_t *err)
 int
 rune_update (struct rune_globals *g, int argc, char **argv)
 {
-  struct option options[N_FLAGS + 3] = { { "resources", required_argument, NULL, 'r' },
-                                          { "help", no_argument, NULL, 'h' } };
+  struct option options[N_FLAGS + 3]
+      = { { "resources", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' } };
   const char *values[N_FLAGS] = { NULL }, *file = NULL;
   cleanup_error ic_error_t err = NULL;
   json_object *resources = NULL;

@@ -135,8 +135,8 @@ cmd_stat (const char *path)
          : S_ISDIR (st.st_mode)  ? 'd'
          : S_ISLNK (st.st_mode)  ? 'l'
                                  : 'f';
-  printf ("%c %u %u %o %u %u\n", type, major (st.st_rdev), minor (st.st_rdev),
-          st.st_mode & 07777, st.st_uid, st.st_gid);
+  printf ("%c %u %u %o %u %u\n", type, major (st.st_rdev), minor (st.st_rdev), st.st_mode & 07777,
+          st.st_uid, st.st_gid);
   return 0;
 }
 
@@ -244,7 +244,7 @@ main (int argc, char **argv)
       struct rlimit r;
       if (getrlimit (atoi (arg), &r) < 0)
         return fail ("getrlimit", arg);
-      printf ("%llu %llu\n", (unsigned long long) r.rlim_cur, (unsigned long long) r.rlim_max);
+      printf ("%llu %llu\n", (unsigned long long)r.rlim_cur, (unsigned long long)r.rlim_max);
       return 0;
     }
   if (strcmp (cmd, "hostname") == 0 || strcmp (cmd, "domainname") == 0)
@@ -260,7 +260,7 @@ main (int argc, char **argv)
       snprintf (buf, sizeof (buf), "/proc/self/ns/%s", arg);
       if (stat (buf, &st) < 0)
         return fail ("stat", buf);
-      printf ("%lu\n", (unsigned long) st.st_ino);
+      printf ("%lu\n", (unsigned long)st.st_ino);
       return 0;
     }
   if (strcmp (cmd, "mount") == 0 && arg)
@@ -294,7 +294,7 @@ main (int argc, char **argv)
     {
       struct timespec ts;
       clock_gettime (CLOCK_BOOTTIME, &ts);
-      printf ("%lld\n", (long long) ts.tv_sec);
+      printf ("%lld\n", (long long)ts.tv_sec);
       return 0;
     }
   if (strcmp (cmd, "exit") == 0 && arg)

@@ -10,7 +10,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   struct oci_config *config = NULL;
   ic_error_t err = NULL;
 
-  if (oci_config_parse ((const char *) data, size, &config, &err) == 0)
+  if (oci_config_parse ((const char *)data, size, &config, &err) == 0)
     oci_config_free (config);
   ic_error_release (&err);
   return 0;

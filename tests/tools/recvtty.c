@@ -29,8 +29,8 @@ listen_on (const char *path)
 static void
 relay (int master, bool with_stdin)
 {
-  struct pollfd fds[2] = { { .fd = master, .events = POLLIN },
-                           { .fd = with_stdin ? 0 : -1, .events = POLLIN } };
+  struct pollfd fds[2]
+      = { { .fd = master, .events = POLLIN }, { .fd = with_stdin ? 0 : -1, .events = POLLIN } };
   char buf[4096];
   ssize_t n;
 

@@ -153,7 +153,8 @@ static const struct
     "process.user.uid: must be an integer between" },
   { ROOT "\"process\":{\"cwd\":\"/\",\"args\":[\"a\"],\"user\":{\"uid\":\"0\",\"gid\":0}}}",
     "process.user.uid: must be a number" },
-  { ROOT "\"process\":{\"cwd\":\"/\",\"args\":[\"a\"],\"user\":{\"uid\":0,\"gid\":0,\"umask\":4096}}}",
+  { ROOT
+    "\"process\":{\"cwd\":\"/\",\"args\":[\"a\"],\"user\":{\"uid\":0,\"gid\":0,\"umask\":4096}}}",
     "process.user.umask: must be an integer between" },
   { ROOT "\"process\":{\"cwd\":\"/\",\"args\":[\"a\"],\"user\":{\"uid\":0,\"gid\":0,"
          "\"additionalGids\":[-3]}}}",
@@ -180,8 +181,7 @@ static const struct
   { ROOT "\"mounts\":{}}", "mounts: must be an array" },
   { ROOT "\"mounts\":[{\"destination\":\"/a\",\"options\":\"ro\"}]}",
     "mounts[0].options: must be an array" },
-  { ROOT "\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[]}]}",
-    "idmapped mounts" },
+  { ROOT "\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[]}]}", "idmapped mounts" },
   { ROOT "\"hooks\":{\"prestart\":[{\"path\":\"rel\"}]}}",
     "hooks.prestart[0].path: must be an absolute path" },
   { ROOT "\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}}",
@@ -287,9 +287,9 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_full_config),   cmocka_unit_test (test_minimal_config),
-    cmocka_unit_test (test_bad_configs),   cmocka_unit_test (test_deep_nesting),
-    cmocka_unit_test (test_embedded_nul),  cmocka_unit_test (test_namespace_names),
+    cmocka_unit_test (test_full_config),  cmocka_unit_test (test_minimal_config),
+    cmocka_unit_test (test_bad_configs),  cmocka_unit_test (test_deep_nesting),
+    cmocka_unit_test (test_embedded_nul), cmocka_unit_test (test_namespace_names),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

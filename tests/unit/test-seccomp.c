@@ -141,9 +141,8 @@ test_listener (void **state)
   assert_true (p->flags & 8 /* SECCOMP_FILTER_FLAG_NEW_LISTENER */);
   seccomp_program_free (p);
   /* without SCMP_ACT_NOTIFY the listener is ignored */
-  assert_int_equal (compile ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\"}", &p,
-                             &err),
-                    0);
+  assert_int_equal (
+      compile ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\"}", &p, &err), 0);
   assert_null (p->listener_path);
   seccomp_program_free (p);
 }
@@ -164,8 +163,7 @@ test_bad_profiles (void **state)
                 "linux.seccomp.architectures[0]");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"X\"]}",
                 "linux.seccomp.flags[0]");
-  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}",
-                "linux.seccomp.syscalls");
+  expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}", "linux.seccomp.syscalls");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[1]}",
                 "linux.seccomp.syscalls[0]");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":"
@@ -197,9 +195,9 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_none),           cmocka_unit_test (test_errno_ret),
-    cmocka_unit_test (test_default_eperm),  cmocka_unit_test (test_kill_process),
-    cmocka_unit_test (test_arg_condition),  cmocka_unit_test (test_listener),
+    cmocka_unit_test (test_none),          cmocka_unit_test (test_errno_ret),
+    cmocka_unit_test (test_default_eperm), cmocka_unit_test (test_kill_process),
+    cmocka_unit_test (test_arg_condition), cmocka_unit_test (test_listener),
     cmocka_unit_test (test_bad_profiles),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

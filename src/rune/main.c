@@ -31,6 +31,7 @@ static const char usage_text[]
       "  update    change a container's resource limits\n"
       "  events    print a container's statistics and OOM events as JSON lines\n"
       "  features  print the OCI features this rune recognizes, as JSON\n"
+      "  checkpoint, restore  not supported (they need CRIU): a clear error\n"
       "\n"
       "Global options:\n"
       "  --root DIR            state directory (default " RUNE_DEFAULT_ROOT ")\n"
@@ -59,6 +60,7 @@ static const struct
   { "pause", rune_pause },   { "resume", rune_resume },
   { "ps", rune_ps },         { "update", rune_update },
   { "events", rune_events },
+  { "checkpoint", rune_checkpoint }, { "restore", rune_restore },
 };
 
 int

@@ -31,6 +31,8 @@ int rune_resume (struct rune_globals *g, int argc, char **argv);
 int rune_ps (struct rune_globals *g, int argc, char **argv);
 int rune_update (struct rune_globals *g, int argc, char **argv);
 int rune_events (struct rune_globals *g, int argc, char **argv);
+int rune_checkpoint (struct rune_globals *g, int argc, char **argv);
+int rune_restore (struct rune_globals *g, int argc, char **argv);
 
 /* Logs the error (and prints it on stderr when the log goes elsewhere); returns exit code 1. */
 int rune_fail (ic_error_t *err);

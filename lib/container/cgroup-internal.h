@@ -25,4 +25,19 @@ struct cgroup
    NULL when the host has no hierarchy with that controller. Caller frees. */
 char *cgroup_dir (const struct cgroup *cg, const char *controller);
 
+/* One entry of the device allowlist: type 'a', 'c' or 'b'; major/minor -1 for any; access a
+   mask of BPF_DEVCG_ACC_* (mknod 1, read 2, write 4). */
+struct device_rule
+{
+  bool allow;
+  char type;
+  int64_t major, minor;
+  unsigned int access;
+};
+
+/* Attaches a device filter made of the rules to the v2 cgroup directory dir, replacing the
+   previous one; errors name field. */
+int cgroup_devices_bpf (const char *dir, const struct device_rule *rules, size_t len,
+                        const char *field, ic_error_t *err);
+
 #endif

@@ -408,59 +408,96 @@ block_io (struct apply *a, json_object *io, const char *path)
 
 /* The devices every container has (runtime-linux.md's default devices, /dev/pts, /dev/ptmx)
    stay usable whatever the allowlist says, as with runc and crun. */
+static const struct device_rule container_devices[] = {
+  { true, 'c', 1, 3, 7 },  { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 },
+  { true, 'c', 1, 8, 7 },  { true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 },
+  { true, 'c', 136, -1, 7 }, { true, 'c', 5, 2, 7 },
+};
+#define N_CONTAINER_DEVICES (sizeof (container_devices) / sizeof (container_devices[0]))
+
 static int
-allow_container_devices (struct apply *a, const char *path)
+parse_device_rule (struct apply *a, json_object *d, const char *p, struct device_rule *r)
 {
-  static const char *const rules[] = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
-                                       "c 1:9 rwm", "c 5:0 rwm", "c 136:* rwm", "c 5:2 rwm" };
-  for (size_t i = 0; i < sizeof (rules) / sizeof (rules[0]); i++)
-    if (write_file (a, "devices", "devices.allow", rules[i], path) < 0)
-      return -1;
+  json_object *allow, *type, *major, *minor, *access;
+  const char *t, *acc;
+
+  if (!json_object_is_type (d, json_type_object))
+    return ic_error (a->err, 0, "%s: must be an object", p);
+  allow = GET (d, p, "allow", json_type_boolean);
+  type = GET (d, p, "type", json_type_string);
+  major = GET (d, p, "major", json_type_int);
+  minor = GET (d, p, "minor", json_type_int);
+  access = GET (d, p, "access", json_type_string);
+  if (allow == NULL)
+    return ic_error (a->err, 0, "%s.allow: is required", p);
+  t = type ? json_object_get_string (type) : "a";
+  acc = access ? json_object_get_string (access) : "rwm";
+  if (strlen (t) != 1 || !strchr ("acb", t[0]) || acc[0] == '\0'
+      || strspn (acc, "rwm") != strlen (acc))
+    return ic_error (a->err, 0, "%s: type must be a, c or b and access a subset of rwm", p);
+  *r = (struct device_rule){ .allow = json_object_get_boolean (allow),
+                             .type = t[0],
+                             .major = major ? json_object_get_int64 (major) : -1,
+                             .minor = minor ? json_object_get_int64 (minor) : -1,
+                             .access = (strchr (acc, 'm') ? 1 : 0) | (strchr (acc, 'r') ? 2 : 0)
+                                       | (strchr (acc, 'w') ? 4 : 0) };
+  if (r->major < -1 || r->major > INT32_MAX || r->minor < -1 || r->minor > INT32_MAX)
+    return ic_error (a->err, 0, "%s: major and minor must be device numbers", p);
   return 0;
 }
 
+/* v1: one line per rule in devices.allow or devices.deny. */
+static int
+devices_v1 (struct apply *a, const struct device_rule *rules, size_t len, const char *path)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      const struct device_rule *r = &rules[i];
+      cleanup_free char *maj = r->major >= 0 ? xasprintf ("%" PRId64, r->major) : xstrdup ("*");
+      cleanup_free char *min = r->minor >= 0 ? xasprintf ("%" PRId64, r->minor) : xstrdup ("*");
+      cleanup_free char *rule
+          = r->type == 'a' ? xstrdup ("a")
+                           : xasprintf ("%c %s:%s %s%s%s", r->type, maj, min,
+                                        r->access & 2 ? "r" : "", r->access & 4 ? "w" : "",
+                                        r->access & 1 ? "m" : "");
+      if (write_file (a, "devices", r->allow ? "devices.allow" : "devices.deny", rule, path) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* v1 files where the devices controller is mounted, and the v2 filter wherever there is a v2
+   hierarchy (on hybrid hosts both apply, and both must allow). */
 static int
 devices (struct apply *a, json_object *list, const char *path)
 {
-  if (a->cg->unified)
-    return ic_error (a->err, ENOTSUP,
-                     "%s: the device allowlist needs the cgroup v1 devices controller (the v2 "
-                     "eBPF device filter is not implemented)",
-                     path);
-  for (size_t i = 0; i < json_object_array_length (list); i++)
+  size_t n = json_object_array_length (list);
+  cleanup_free struct device_rule *rules
+      = xmalloc0 ((n + N_CONTAINER_DEVICES) * sizeof (*rules));
+  cleanup_free char *v1 = a->cg->unified ? NULL : cgroup_dir (a->cg, "devices");
+
+  if (n > 4096)
+    return ic_error (a->err, E2BIG, "%s: at most 4096 rules", path);
+  for (size_t i = 0; i < n; i++)
     {
-      json_object *d = json_object_array_get_idx (list, i), *allow, *type, *major, *minor, *access;
-      cleanup_free char *rule = NULL, *maj = NULL, *min = NULL;
-      const char *t, *acc;
       char p[FIELD_SIZE];
       snprintf (p, sizeof (p), "%s[%zu]", path, i);
-      if (!json_object_is_type (d, json_type_object))
-        return ic_error (a->err, 0, "%s: must be an object", p);
-      allow = GET (d, p, "allow", json_type_boolean);
-      type = GET (d, p, "type", json_type_string);
-      major = GET (d, p, "major", json_type_int);
-      minor = GET (d, p, "minor", json_type_int);
-      access = GET (d, p, "access", json_type_string);
-      if (allow == NULL)
-        return ic_error (a->err, 0, "%s.allow: is required", p);
-      t = type ? json_object_get_string (type) : "a";
-      acc = access ? json_object_get_string (access) : "rwm";
-      if (strlen (t) != 1 || !strchr ("acb", t[0]) || acc[0] == '\0'
-          || strspn (acc, "rwm") != strlen (acc))
-        return ic_error (a->err, 0, "%s: type must be a, c or b and access a subset of rwm", p);
-      maj = major && json_object_get_int64 (major) >= 0
-                ? xasprintf ("%" PRId64, json_object_get_int64 (major))
-                : xstrdup ("*");
-      min = minor && json_object_get_int64 (minor) >= 0
-                ? xasprintf ("%" PRId64, json_object_get_int64 (minor))
-                : xstrdup ("*");
-      rule = t[0] == 'a' ? xstrdup ("a") : xasprintf ("%s %s:%s %s", t, maj, min, acc);
-      if (write_file (a, "devices",
-                      json_object_get_boolean (allow) ? "devices.allow" : "devices.deny", rule, p)
-          < 0)
+      if (parse_device_rule (a, json_object_array_get_idx (list, i), p, &rules[i]) < 0)
         return -1;
     }
-  return allow_container_devices (a, path);
+  memcpy (rules + n, container_devices, sizeof (container_devices));
+  n += N_CONTAINER_DEVICES;
+  if (v1 && devices_v1 (a, rules, n, path) < 0)
+    return -1;
+  if (a->cg->v2 >= 0)
+    {
+      cleanup_free char *dir
+          = xasprintf ("%s%s", a->cg->hierarchies[a->cg->v2].mountpoint, a->cg->path);
+      return cgroup_devices_bpf (dir, rules, n, path, a->err);
+    }
+  if (v1 == NULL)
+    return ic_error (a->err, ENOTSUP, "%s: this host has no devices cgroup controller", path);
+  return 0;
 }
 
 static int

@@ -84,7 +84,7 @@ cgroup_file() {
 	update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"}]'
 	# A host device reaching the container by a bind mount, not by linux.devices.
 	update_config '.mounts += [{"destination": "/dev/fuse", "type": "bind", "source": "/dev/fuse", "options": ["bind"]}]'
-	set_cmd 'echo > /dev/null && echo null-ok; echo > /dev/fuse || echo fuse-denied'
+	set_cmd 'echo > /dev/null && echo null-ok; (: < /dev/fuse) 2>/dev/null && echo fuse-opened || echo fuse-denied'
 	run rune run --bundle "$BUNDLE" "$id"
 	assert_output_contains "null-ok"
 	assert_output_contains "fuse-denied"
@@ -219,4 +219,25 @@ cgroup_file() {
 	run rune run --bundle "$BUNDLE" "$id"
 	[ "$status" -eq 0 ]
 	[ "$output" = 17 ]
+}
+
+@test "the cgroup v2 device filter (eBPF) denies on its own" {
+	[ -d /sys/fs/cgroup/unified ] || [ -e /sys/fs/cgroup/cgroup.controllers ] || skip "no cgroup v2 hierarchy"
+	[ -c /dev/fuse ] || skip "no /dev/fuse on this host"
+	local id
+	id="$(new_id)"
+	update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 5, "access": "r"}]'
+	update_config '.mounts += [{"destination": "/dev/fuse", "type": "bind", "source": "/dev/fuse", "options": ["bind"]}]'
+	set_cmd 'echo > /dev/null && echo null-ok; head -c 1 /dev/zero >/dev/null && echo zero-read; (: < /dev/fuse) 2>/dev/null && echo fuse-opened || echo fuse-denied'
+	create_container "$id"
+	# Open the v1 controller wide: what still denies is the eBPF program on the v2 cgroup.
+	if [ -d /sys/fs/cgroup/devices/rune/"$id" ]; then
+		echo a >/sys/fs/cgroup/devices/rune/"$id"/devices.allow
+	fi
+	rune start "$id"
+	wait_for_status "$id" stopped
+	run cat "$TEST_DIR/$id.out" "$TEST_DIR/$id.err"
+	assert_output_contains "null-ok"
+	assert_output_contains "zero-read"
+	assert_output_contains "fuse-denied"
 }

@@ -6,7 +6,8 @@ seconds=${1:-30}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/rune-fuzz.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+# fuzz-resources writes a fake cgroup tree there.
+trap 'rm -rf "$work" /tmp/rune-fuzz-cgroup' EXIT INT TERM
 passed=0
 failed=0
 
@@ -19,10 +20,12 @@ build() { # target sources...
 }
 
 # The library sources each target needs besides lib/common.
-declare -A sources=([config]=config.c [seccomp]=seccomp-program.c)
+declare -A sources=([config]=config.c [process]=config.c [seccomp]=seccomp-program.c
+  [resources]="cgroup-resources.c cgroup.c cgroup-devices.c")
 
-for target in config seccomp; do
-  if ! build "$target" "$here/fuzz-$target.c" "$top/lib/container/${sources[$target]}" \
+for target in config process seccomp resources; do
+  # shellcheck disable=SC2046 # one word per source file
+  if ! build "$target" "$here/fuzz-$target.c" $(printf "$top/lib/container/%s " ${sources[$target]}) \
     "$top/lib/common/error.c" "$top/lib/common/utils.c"; then
     echo "fuzz-$target: build failed"
     failed=$((failed + 1))

@@ -125,17 +125,16 @@ detach_others (int cgroup_fd, uint32_t keep_id)
       int fd;
       if (ids[i] == keep_id || (fd = bpf (BPF_PROG_GET_FD_BY_ID, &get)) < 0)
         continue;
-      union bpf_attr detach = { .target_fd = cgroup_fd,
-                                .attach_bpf_fd = fd,
-                                .attach_type = BPF_CGROUP_DEVICE };
+      union bpf_attr detach
+          = { .target_fd = cgroup_fd, .attach_bpf_fd = fd, .attach_type = BPF_CGROUP_DEVICE };
       bpf (BPF_PROG_DETACH, &detach);
       close (fd);
     }
 }
 
 int
-cgroup_devices_bpf (const char *dir, const struct device_rule *rules, size_t len,
-                    const char *field, ic_error_t *err)
+cgroup_devices_bpf (const char *dir, const struct device_rule *rules, size_t len, const char *field,
+                    ic_error_t *err)
 {
   cleanup_free struct bpf_insn *prog = NULL;
   cleanup_close int cgroup_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

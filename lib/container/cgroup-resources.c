@@ -409,9 +409,8 @@ block_io (struct apply *a, json_object *io, const char *path)
 /* The devices every container has (runtime-linux.md's default devices, /dev/pts, /dev/ptmx)
    stay usable whatever the allowlist says, as with runc and crun. */
 static const struct device_rule container_devices[] = {
-  { true, 'c', 1, 3, 7 },  { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 },
-  { true, 'c', 1, 8, 7 },  { true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 },
-  { true, 'c', 136, -1, 7 }, { true, 'c', 5, 2, 7 },
+  { true, 'c', 1, 3, 7 }, { true, 'c', 1, 5, 7 }, { true, 'c', 1, 7, 7 },    { true, 'c', 1, 8, 7 },
+  { true, 'c', 1, 9, 7 }, { true, 'c', 5, 0, 7 }, { true, 'c', 136, -1, 7 }, { true, 'c', 5, 2, 7 },
 };
 #define N_CONTAINER_DEVICES (sizeof (container_devices) / sizeof (container_devices[0]))
 
@@ -456,10 +455,10 @@ devices_v1 (struct apply *a, const struct device_rule *rules, size_t len, const 
       cleanup_free char *maj = r->major >= 0 ? xasprintf ("%" PRId64, r->major) : xstrdup ("*");
       cleanup_free char *min = r->minor >= 0 ? xasprintf ("%" PRId64, r->minor) : xstrdup ("*");
       cleanup_free char *rule
-          = r->type == 'a' ? xstrdup ("a")
-                           : xasprintf ("%c %s:%s %s%s%s", r->type, maj, min,
-                                        r->access & 2 ? "r" : "", r->access & 4 ? "w" : "",
-                                        r->access & 1 ? "m" : "");
+          = r->type == 'a'
+                ? xstrdup ("a")
+                : xasprintf ("%c %s:%s %s%s%s", r->type, maj, min, r->access & 2 ? "r" : "",
+                             r->access & 4 ? "w" : "", r->access & 1 ? "m" : "");
       if (write_file (a, "devices", r->allow ? "devices.allow" : "devices.deny", rule, path) < 0)
         return -1;
     }
@@ -472,8 +471,7 @@ static int
 devices (struct apply *a, json_object *list, const char *path)
 {
   size_t n = json_object_array_length (list);
-  cleanup_free struct device_rule *rules
-      = xmalloc0 ((n + N_CONTAINER_DEVICES) * sizeof (*rules));
+  cleanup_free struct device_rule *rules = xmalloc0 ((n + N_CONTAINER_DEVICES) * sizeof (*rules));
   cleanup_free char *v1 = a->cg->unified ? NULL : cgroup_dir (a->cg, "devices");
 
   if (n > 4096)

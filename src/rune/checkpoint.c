@@ -43,12 +43,14 @@ unsupported (const char *verb, int argc, char **argv)
         return 0;
       }
   if (!criu_installed ())
-    fprintf (stderr, "rune %s: CRIU (criu) is not installed on this host; checkpoint and "
-                     "restore need it\n",
+    fprintf (stderr,
+             "rune %s: CRIU (criu) is not installed on this host; checkpoint and "
+             "restore need it\n",
              verb);
   else
-    fprintf (stderr, "rune %s: checkpoint and restore are not implemented by rune (CRIU is "
-                     "installed, but rune does not drive it)\n",
+    fprintf (stderr,
+             "rune %s: checkpoint and restore are not implemented by rune (CRIU is "
+             "installed, but rune does not drive it)\n",
              verb);
   return 1;
 }

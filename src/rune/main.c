@@ -52,15 +52,15 @@ static const struct
   const char *name;
   rune_verb_fn fn;
 } verbs[] = {
-  { "spec", rune_spec },     { "create", rune_create },
-  { "start", rune_start },   { "run", rune_run },
-  { "state", rune_state },   { "kill", rune_kill },
-  { "delete", rune_delete }, { "list", rune_list },
-  { "exec", rune_exec },     { "features", rune_features },
-  { "pause", rune_pause },   { "resume", rune_resume },
-  { "ps", rune_ps },         { "update", rune_update },
-  { "events", rune_events },
-  { "checkpoint", rune_checkpoint }, { "restore", rune_restore },
+  { "spec", rune_spec },       { "create", rune_create },
+  { "start", rune_start },     { "run", rune_run },
+  { "state", rune_state },     { "kill", rune_kill },
+  { "delete", rune_delete },   { "list", rune_list },
+  { "exec", rune_exec },       { "features", rune_features },
+  { "pause", rune_pause },     { "resume", rune_resume },
+  { "ps", rune_ps },           { "update", rune_update },
+  { "events", rune_events },   { "checkpoint", rune_checkpoint },
+  { "restore", rune_restore },
 };
 
 int

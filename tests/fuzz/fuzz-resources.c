@@ -15,22 +15,36 @@
 
 static const char *const controllers[]
     = { "memory", "cpu", "cpuset", "pids", "blkio", "hugetlb", "net_cls", "net_prio", "devices" };
-static const char *const files[]
-    = { "memory.limit_in_bytes",     "memory.soft_limit_in_bytes",
-        "memory.memsw.limit_in_bytes", "memory.kmem.limit_in_bytes",
-        "memory.kmem.tcp.limit_in_bytes", "memory.swappiness",
-        "memory.oom_control",        "memory.use_hierarchy",
-        "cpu.shares",                "cpu.cfs_period_us",
-        "cpu.cfs_quota_us",          "cpu.cfs_burst_us",
-        "cpu.rt_period_us",          "cpu.rt_runtime_us",
-        "cpu.idle",                  "cpuset.cpus",
-        "cpuset.mems",               "pids.max",
-        "blkio.weight",              "blkio.leaf_weight",
-        "blkio.weight_device",       "blkio.throttle.read_bps_device",
-        "blkio.throttle.write_bps_device", "blkio.throttle.read_iops_device",
-        "blkio.throttle.write_iops_device", "hugetlb.2MB.limit_in_bytes",
-        "net_cls.classid",           "net_prio.ifpriomap",
-        "devices.allow",             "devices.deny" };
+static const char *const files[] = { "memory.limit_in_bytes",
+                                     "memory.soft_limit_in_bytes",
+                                     "memory.memsw.limit_in_bytes",
+                                     "memory.kmem.limit_in_bytes",
+                                     "memory.kmem.tcp.limit_in_bytes",
+                                     "memory.swappiness",
+                                     "memory.oom_control",
+                                     "memory.use_hierarchy",
+                                     "cpu.shares",
+                                     "cpu.cfs_period_us",
+                                     "cpu.cfs_quota_us",
+                                     "cpu.cfs_burst_us",
+                                     "cpu.rt_period_us",
+                                     "cpu.rt_runtime_us",
+                                     "cpu.idle",
+                                     "cpuset.cpus",
+                                     "cpuset.mems",
+                                     "pids.max",
+                                     "blkio.weight",
+                                     "blkio.leaf_weight",
+                                     "blkio.weight_device",
+                                     "blkio.throttle.read_bps_device",
+                                     "blkio.throttle.write_bps_device",
+                                     "blkio.throttle.read_iops_device",
+                                     "blkio.throttle.write_iops_device",
+                                     "hugetlb.2MB.limit_in_bytes",
+                                     "net_cls.classid",
+                                     "net_prio.ifpriomap",
+                                     "devices.allow",
+                                     "devices.deny" };
 
 static struct cgroup cg;
 
@@ -53,9 +67,9 @@ setup (void)
             close (open (path, O_CREAT | O_WRONLY, 0600));
           }
       snprintf (dir, sizeof (dir), ROOT "/%s", controllers[i]);
-      cg.hierarchies[cg.len++] = (struct cgroup_hierarchy){ .mountpoint = xstrdup (dir),
-                                                            .controllers
-                                                            = xstrdup (controllers[i]) };
+      cg.hierarchies[cg.len++]
+          = (struct cgroup_hierarchy){ .mountpoint = xstrdup (dir),
+                                       .controllers = xstrdup (controllers[i]) };
     }
   cg.v2 = -1;
   cg.path = xstrdup ("/c");

@@ -151,12 +151,18 @@ cgroup_devices_bpf (const char *dir, const struct device_rule *rules, size_t len
   load.insns = (uintptr_t)prog;
   load.insn_cnt = count;
   load.license = (uintptr_t) "Apache-2.0";
-  load.log_buf = (uintptr_t)log;
-  load.log_size = sizeof (log);
-  load.log_level = 1;
   prog_fd = bpf (BPF_PROG_LOAD, &load);
   if (prog_fd < 0)
-    return ic_error (err, errno, "%s: load the device filter (%.200s)", field, log);
+    {
+      /* Load again with the verifier's log, only to say why (a log that does not fit the
+         buffer fails the load with ENOSPC, so it is not asked for the first time). */
+      int saved = errno;
+      load.log_buf = (uintptr_t)log;
+      load.log_size = sizeof (log);
+      load.log_level = 1;
+      bpf (BPF_PROG_LOAD, &load);
+      return ic_error (err, saved, "%s: load the device filter (%.200s)", field, log);
+    }
   attach.target_fd = cgroup_fd;
   attach.attach_bpf_fd = prog_fd;
   attach.attach_type = BPF_CGROUP_DEVICE;

@@ -241,3 +241,18 @@ cgroup_file() {
 	assert_output_contains "zero-read"
 	assert_output_contains "fuse-denied"
 }
+
+@test "a long device allowlist (as containerd sends) loads and works" {
+	local id rules
+	id="$(new_id)"
+	rules='[{"allow": false, "access": "rwm"}'
+	for minor in $(seq 0 40); do
+		rules+=", {\"allow\": true, \"type\": \"c\", \"major\": 4, \"minor\": $minor, \"access\": \"rwm\"}"
+	done
+	rules+=', {"allow": true, "type": "b", "major": 7, "access": "r"}]'
+	update_config ".linux.resources.devices = $rules"
+	set_cmd 'echo > /dev/null && echo null-ok'
+	run rune run --bundle "$BUNDLE" "$id"
+	[ "$status" -eq 0 ]
+	assert_output_contains "null-ok"
+}

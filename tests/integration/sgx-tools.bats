@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# sgx-tools: measurement and SIGSTRUCTs through the installed program, against the recorded
+# vectors (a real enclave's SGXS stream and SIGSTRUCT).
+
+load helpers
+
+SGX_TOOLS="${SGX_TOOLS:-$(dirname "$RUNE")/../sgx-tools/sgx-tools}"
+VECTORS="${VECTORS_DIR:-$REPO_ROOT/../shared/vectors}"
+[ -d "$VECTORS" ] || VECTORS=/work/shared/vectors
+SGXS="$VECTORS/sgx-sigstruct/test_enclave.sgxs"
+SIG="$VECTORS/sgx-sigstruct/test_enclave.sig"
+MRENCLAVE=784acfd7d5096a8f0fbd3265760bff21b120f62407a9a9e5ba31aa3c8ed198fc
+MRSIGNER=fb4bab3d6036ac1d730fa83d7366df1dd2dfeac194ef335d6854d8a6c6475542
+
+sgx() { "$SGX_TOOLS" "$@"; }
+
+# A signing key of our own (RSA-3072, e=3), made once per test file.
+key() {
+	[ -f "$BATS_FILE_TMPDIR/key.pem" ] ||
+		openssl genrsa -3 -out "$BATS_FILE_TMPDIR/key.pem" 3072 2>/dev/null
+	echo "$BATS_FILE_TMPDIR/key.pem"
+}
+
+@test "measure prints the recorded MRENCLAVE of the vector enclave" {
+	run sgx measure "$SGXS"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$MRENCLAVE" ]
+}
+
+@test "measure refuses a truncated or foreign stream, naming the record" {
+	head -c 1000 "$SGXS" >"$TEST_DIR/short.sgxs"
+	run sgx measure "$TEST_DIR/short.sgxs"
+	[ "$status" -eq 1 ]
+	assert_output_contains "record"
+	run sgx measure /etc/passwd
+	[ "$status" -eq 1 ]
+	assert_output_contains "ECREATE"
+}
+
+@test "dump shows the vector SIGSTRUCT's fields, MRSIGNER and a valid signature" {
+	run sgx dump --type sigstruct --format json "$SIG"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .enclavehash <<<"$output")" = "$MRENCLAVE" ]
+	[ "$(jq -r .mrsigner <<<"$output")" = "$MRSIGNER" ]
+	[ "$(jq -r '.date, .isvprodid, .exponent, .signature_valid' <<<"$output" | tr '\n' ' ')" = "20161214 65535 3 true " ]
+}
+
+@test "dump flags a SIGSTRUCT whose body was changed" {
+	cp "$SIG" "$TEST_DIR/bad.sig"
+	printf '\x01' | dd of="$TEST_DIR/bad.sig" bs=1 seek=1026 conv=notrunc 2>/dev/null
+	run sgx dump -t sigstruct -f json "$TEST_DIR/bad.sig"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .signature_valid <<<"$output")" = false ]
+}
+
+@test "dump of a file of the wrong size fails" {
+	run sgx dump --type report "$SIG"
+	[ "$status" -eq 1 ]
+	assert_output_contains "432"
+	run sgx dump --type nonsense "$SIG"
+	[ "$status" -eq 1 ]
+}
+
+@test "sign makes a SIGSTRUCT that verifies, with MRSIGNER of our key" {
+	run sgx sign --key "$(key)" --sgxs "$SGXS" --isvprodid 7 --isvsvn 2 -o "$TEST_DIR/mine.sig"
+	[ "$status" -eq 0 ]
+	local mrsigner="${output#MRSIGNER }"
+	run sgx dump -t sigstruct -f json "$TEST_DIR/mine.sig"
+	[ "$(jq -r '.enclavehash, .isvprodid, .isvsvn, .signature_valid, .mrsigner' <<<"$output" | tr '\n' ' ')" = "$MRENCLAVE 7 2 true $mrsigner " ]
+	# and the key's modulus is what MRSIGNER hashes
+	[ "$mrsigner" != "$MRSIGNER" ]
+}
+
+@test "sign refuses a key that is not RSA-3072 with exponent 3" {
+	openssl genrsa -out "$TEST_DIR/e65537.pem" 3072 2>/dev/null
+	run sgx sign --key "$TEST_DIR/e65537.pem" --enclavehash "$MRENCLAVE" -o "$TEST_DIR/x.sig"
+	[ "$status" -eq 1 ]
+	assert_output_contains "exponent 3"
+	[ ! -e "$TEST_DIR/x.sig" ]
+}
+
+@test "gendata + an external openssl signature + catsig give a valid SIGSTRUCT" {
+	sgx gendata --enclavehash "$MRENCLAVE" --isvprodid 3 -o "$TEST_DIR/unsigned.sig" --data "$TEST_DIR/data.bin"
+	[ "$(stat -c %s "$TEST_DIR/data.bin")" -eq 256 ]
+	openssl dgst -sha256 -sign "$(key)" -out "$TEST_DIR/signature.bin" "$TEST_DIR/data.bin"
+	openssl rsa -in "$(key)" -pubout -out "$TEST_DIR/pub.pem" 2>/dev/null
+	run sgx catsig --sigstruct "$TEST_DIR/unsigned.sig" --signature "$TEST_DIR/signature.bin" \
+		--public-key "$TEST_DIR/pub.pem" -o "$TEST_DIR/signed.sig"
+	[ "$status" -eq 0 ]
+	run sgx dump -t sigstruct -f json "$TEST_DIR/signed.sig"
+	[ "$(jq -r .signature_valid <<<"$output")" = true ]
+}
+
+@test "catsig refuses a signature over other data" {
+	sgx gendata --enclavehash "$MRENCLAVE" -o "$TEST_DIR/unsigned.sig" --data "$TEST_DIR/data.bin"
+	echo other >"$TEST_DIR/other.bin"
+	openssl dgst -sha256 -sign "$(key)" -out "$TEST_DIR/signature.bin" "$TEST_DIR/other.bin"
+	openssl rsa -in "$(key)" -pubout -out "$TEST_DIR/pub.pem" 2>/dev/null
+	run sgx catsig --sigstruct "$TEST_DIR/unsigned.sig" --signature "$TEST_DIR/signature.bin" \
+		--public-key "$TEST_DIR/pub.pem" -o "$TEST_DIR/signed.sig"
+	[ "$status" -eq 1 ]
+	assert_output_contains "does not verify"
+	[ ! -e "$TEST_DIR/signed.sig" ]
+}
+
+@test "sgx-tools --help, --version and usage errors" {
+	run sgx --help
+	[ "$status" -eq 0 ]
+	assert_output_contains "measure"
+	run sgx --version
+	[ "$status" -eq 0 ]
+	run sgx sign --enclavehash zz -o x
+	[ "$status" -eq 1 ]
+	run sgx frobnicate
+	[ "$status" -eq 1 ]
+}

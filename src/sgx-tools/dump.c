@@ -1,5 +1,6 @@
 /* sgx-tools dump: the fields of an SGX structure, as text or JSON. */
 #include "sgx-tools.h"
+#include "quote.h"
 #include "sigstruct.h"
 #include "utils.h"
 #include <fcntl.h>
@@ -14,11 +15,13 @@ static const char usage[]
       "\n"
       "Prints every field of an SGX structure stored in FILE (exactly its size): sigstruct\n"
       "(1808 bytes; also MRSIGNER and whether the signature, Q1 and Q2 verify), report (432),\n"
-      "targetinfo (512), einittoken (304), secinfo (64). Integers are printed as numbers,\n"
-      "the rest as hex in the byte order of the structure.\n"
+      "targetinfo (512), einittoken (304), secinfo (64), or a DCAP quote (version 3, or 4 for\n"
+      "SGX and TDX: its header, report body and the sizes of its signature parts; dumping does\n"
+      "not verify it). Integers are printed as numbers, the rest as hex in the byte order of\n"
+      "the structure.\n"
       "\n"
       "Options:\n"
-      "  -t, --type TYPE       sigstruct, report, targetinfo, einittoken or secinfo\n"
+      "  -t, --type TYPE       sigstruct, report, targetinfo, einittoken, secinfo or quote\n"
       "  -f, --format FORMAT   text (default) or json\n"
       "  -h, --help            show this help\n";
 
@@ -122,6 +125,65 @@ static const struct
   TYPE ("secinfo", sizeof (struct sgx_secinfo), secinfo_fields),
 };
 
+static const struct field quote_header_fields[] = {
+  F (struct sgx_quote_header, version, U16),   F (struct sgx_quote_header, att_key_type, U16),
+  F (struct sgx_quote_header, tee_type, U32),  F (struct sgx_quote_header, qe_svn, U16),
+  F (struct sgx_quote_header, pce_svn, U16),   F (struct sgx_quote_header, qe_vendor_id, HEX),
+  F (struct sgx_quote_header, user_data, HEX),
+};
+
+static const struct field td_report_fields[] = {
+  F (struct tdx_report_body, tee_tcb_svn, HEX),
+  F (struct tdx_report_body, mrseam, HEX),
+  F (struct tdx_report_body, mrsignerseam, HEX),
+  F (struct tdx_report_body, seam_attributes, HEX),
+  F (struct tdx_report_body, td_attributes, HEX),
+  F (struct tdx_report_body, xfam, HEX),
+  F (struct tdx_report_body, mrtd, HEX),
+  F (struct tdx_report_body, mrconfigid, HEX),
+  F (struct tdx_report_body, mrowner, HEX),
+  F (struct tdx_report_body, mrownerconfig, HEX),
+  { "rtmr0", 328, 48, HEX },
+  { "rtmr1", 376, 48, HEX },
+  { "rtmr2", 424, 48, HEX },
+  { "rtmr3", 472, 48, HEX },
+  F (struct tdx_report_body, report_data, HEX),
+};
+
+static json_object *field_value (const uint8_t *data, const struct field *f);
+
+static void
+add_fields (json_object *o, const uint8_t *data, const struct field *fields, size_t len,
+            const char *prefix)
+{
+  for (size_t i = 0; i < len; i++)
+    {
+      cleanup_free char *name = xasprintf ("%s%s", prefix, fields[i].name);
+      json_object_object_add (o, name, field_value (data, &fields[i]));
+    }
+}
+
+/* A quote: parsed (lengths checked), not verified. */
+static int
+dump_quote (const uint8_t *data, size_t len, json_object *o, ic_error_t *err)
+{
+  struct sgx_quote q;
+  if (sgx_quote_parse (data, len, &q, err) < 0)
+    return -1;
+  add_fields (o, (const uint8_t *)q.header, quote_header_fields,
+              sizeof (quote_header_fields) / sizeof (quote_header_fields[0]), "");
+  if (q.report)
+    add_fields (o, (const uint8_t *)q.report, report_fields, 12, "report.");
+  else
+    add_fields (o, (const uint8_t *)q.td_report, td_report_fields,
+                sizeof (td_report_fields) / sizeof (td_report_fields[0]), "report.");
+  add_fields (o, (const uint8_t *)q.qe_report, report_fields, 12, "qe_report.");
+  json_object_object_add (o, "qe_auth_data_size", json_object_new_int (q.qe_auth_len));
+  json_object_object_add (o, "pck_chain_size", json_object_new_int64 (q.pck_chain_len));
+  json_object_object_add (o, "verified", json_object_new_boolean (false));
+  return 0;
+}
+
 static json_object *
 field_value (const uint8_t *data, const struct field *f)
 {
@@ -163,10 +225,40 @@ add_sigstruct_checks (const uint8_t *data, json_object *o)
 }
 
 static void
-print_text (json_object *o)
+print_object (json_object *o, const char *format)
 {
+  if (strcmp (format, "json") == 0)
+    {
+      puts (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+      return;
+    }
   json_object_object_foreach (o, key, value)
-      printf ("%-18s %s\n", key, json_object_get_string (value));
+      printf ("%-22s %s\n", key, json_object_get_string (value));
+}
+
+static int
+dump_quote_file (int argc, char **argv, const char *format)
+{
+  cleanup_error ic_error_t err = NULL;
+  cleanup_free char *data = NULL;
+  json_object *o;
+  size_t len = 0;
+
+  if (strcmp (format, "text") && strcmp (format, "json"))
+    return sgx_tools_usage_error ("dump", "--format: `%s` is neither text nor json", format);
+  if (argc - optind != 1)
+    return sgx_tools_usage_error ("dump", "expected one file");
+  if (read_file_at (AT_FDCWD, argv[optind], SGX_QUOTE_MAX_SIZE, &data, &len, &err) < 0)
+    return sgx_tools_fail (&err);
+  o = json_object_new_object ();
+  if (dump_quote ((const uint8_t *)data, len, o, &err) < 0)
+    {
+      json_object_put (o);
+      return sgx_tools_fail (&err);
+    }
+  print_object (o, format);
+  json_object_put (o);
+  return 0;
 }
 
 int
@@ -197,6 +289,8 @@ sgx_tools_dump (int argc, char **argv)
       }
   if (type == NULL)
     return sgx_tools_usage_error ("dump", "--type is required");
+  if (strcmp (type, "quote") == 0)
+    return dump_quote_file (argc, argv, format);
   for (t = 0; t < sizeof (types) / sizeof (types[0]); t++)
     if (strcmp (types[t].name, type) == 0)
       break;
@@ -217,10 +311,7 @@ sgx_tools_dump (int argc, char **argv)
                             field_value ((const uint8_t *)data, &types[t].fields[i]));
   if (strcmp (type, "sigstruct") == 0)
     add_sigstruct_checks ((const uint8_t *)data, o);
-  if (strcmp (format, "json") == 0)
-    puts (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
-  else
-    print_text (o);
+  print_object (o, format);
   json_object_put (o);
   return 0;
 }

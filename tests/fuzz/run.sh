@@ -15,17 +15,22 @@ build() { # target sources...
   local target=$1
   shift
   clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$top/lib/common" -I"$top/lib/container" "$@" $(pkg-config --cflags --libs json-c libseccomp libcap) \
+    -I"$top/lib/common" -I"$top/lib/container" -I"$top/lib/sgx" "$@" $(pkg-config --cflags --libs json-c libseccomp libcap) \
     -o "$work/$target"
 }
 
 # The library sources each target needs besides lib/common.
-declare -A sources=([config]=config.c [process]=config.c [seccomp]=seccomp-program.c
-  [resources]="cgroup-resources.c cgroup.c cgroup-devices.c")
+declare -A sources=([config]=container/config.c [process]=container/config.c
+  [seccomp]=container/seccomp-program.c
+  [resources]="container/cgroup-resources.c container/cgroup.c container/cgroup-devices.c"
+  [quote]=sgx/quote.c)
+# The recorded quotes seed the quote parser's corpus.
+vectors=${VECTORS_DIR:-$top/../shared/vectors}
+[ -d "$vectors" ] || vectors=/work/shared/vectors
 
-for target in config process seccomp resources; do
+for target in config process seccomp resources quote; do
   # shellcheck disable=SC2046 # one word per source file
-  if ! build "$target" "$here/fuzz-$target.c" $(printf "$top/lib/container/%s " ${sources[$target]}) \
+  if ! build "$target" "$here/fuzz-$target.c" $(printf "$top/lib/%s " ${sources[$target]}) \
     "$top/lib/common/error.c" "$top/lib/common/utils.c"; then
     echo "fuzz-$target: build failed"
     failed=$((failed + 1))
@@ -33,6 +38,9 @@ for target in config process seccomp resources; do
   fi
   mkdir -p "$work/corpus-$target"
   cp "$here/corpus/$target/"* "$work/corpus-$target/"
+  if [ "$target" = quote ]; then
+    for q in "$vectors"/*/quote.bin; do cp "$q" "$work/corpus-$target/$(basename "$(dirname "$q")").bin"; done
+  fi
   if "$work/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$work/" "$work/corpus-$target" >"$work/$target.log" 2>&1; then
     echo "fuzz-$target: $(grep -E '^#[0-9]+.*DONE' "$work/$target.log" | tail -n 1)"

@@ -114,3 +114,21 @@ key() {
 	run sgx frobnicate
 	[ "$status" -eq 1 ]
 }
+
+@test "dump --type quote reads the recorded SGX v3 and TDX v4 quotes" {
+	run sgx dump --type quote --format json "$VECTORS/sgx-dcap-v3/quote.bin"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '."report.mrenclave"' <<<"$output")" = 33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb ]
+	[ "$(jq -r '."report.mrsigner"' <<<"$output")" = 815f42f11cf64430c30bab7816ba596a1da0130c3b028b673133a66cf9a3e0e6 ]
+	[ "$(jq -r .verified <<<"$output")" = false ]
+	run sgx dump -t quote -f json "$VECTORS/tdx-dcap-v4/quote.bin"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '."report.mrtd"' <<<"$output")" = 91eb2b44d141d4ece09f0c75c2c53d247a3c68edd7fafe8a3520c942a604a407de03ae6dc5f87f27428b2538873118b7 ]
+}
+
+@test "dump --type quote refuses a truncated quote" {
+	head -c 3000 "$VECTORS/sgx-dcap-v3/quote.bin" >"$TEST_DIR/cut.bin"
+	run sgx dump --type quote "$TEST_DIR/cut.bin"
+	[ "$status" -eq 1 ]
+	assert_output_contains "quote:"
+}

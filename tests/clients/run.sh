@@ -119,6 +119,13 @@ in_tty() {
 # ---------------------------------------------------------------------------------------
 # Assertions: they print what went wrong, the scenario's output shows it on failure.
 
+# quote ARGS...: the command as one could paste it into a shell.
+quote() {
+  local out
+  out=$(printf '%q ' "$@")
+  echo "${out% }"
+}
+
 # expect_out WANT CMD...: CMD succeeds and its output contains WANT.
 expect_out() {
   local want=$1 out rc
@@ -126,8 +133,8 @@ expect_out() {
   out=$("$@" 2>&1)
   rc=$?
   if [ $rc -ne 0 ] || [[ "$out" != *"$want"* ]]; then
-    printf '$ %s\nexit status %d; expected output containing "%s", got:\n%s\n' "$*" "$rc" \
-      "$want" "$out"
+    printf '$ %s\nexit status %d; expected output containing "%s", got:\n%s\n' "$(quote "$@")" \
+      "$rc" "$want" "$out"
     return 1
   fi
 }
@@ -139,7 +146,7 @@ expect_rc() {
   out=$("$@" 2>&1)
   rc=$?
   if [ "$rc" -ne "$want" ]; then
-    printf '$ %s\nexpected exit status %d, got %d:\n%s\n' "$*" "$want" "$rc" "$out"
+    printf '$ %s\nexpected exit status %d, got %d:\n%s\n' "$(quote "$@")" "$want" "$rc" "$out"
     return 1
   fi
 }
@@ -148,7 +155,7 @@ expect_rc() {
 must() {
   local out
   if ! out=$("$@" 2>&1); then
-    printf '$ %s\nfailed:\n%s\n' "$*" "$out"
+    printf '$ %s\nfailed:\n%s\n' "$(quote "$@")" "$out"
     return 1
   fi
 }
@@ -216,12 +223,17 @@ p_pids_limit() {
     'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'
 }
 
-# CapEff: NET_RAW alone is bit 13; podman's default set without CHOWN (bit 0) is 0x800405fa.
+check_hex() { [[ "$1" =~ ^[0-9a-f]{16}$ ]] || { echo "not a capability set: '$1'" && return 1; }; }
+
+# CapEff: NET_RAW alone is bit 13; --cap-drop CHOWN is podman's default set without bit 0.
 p_caps() {
+  local default
   expect_out "CapEff:	0000000000002000" prun --rm --cap-drop all --cap-add NET_RAW "$image" \
     grep CapEff /proc/self/status &&
-    expect_out "CapEff:	00000000800405fa" prun --rm --cap-drop CHOWN "$image" \
-      grep CapEff /proc/self/status
+    default=$(prun --rm "$image" sed -n 's/^CapEff:\t//p' /proc/self/status) &&
+    check_hex "$default" &&
+    expect_out "CapEff:	$(printf '%016x' $((0x$default & ~1)))" prun --rm --cap-drop CHOWN \
+      "$image" grep CapEff /proc/self/status
 }
 
 # --network none still gets a loopback interface that is up (runc and crun bring it up).
@@ -399,6 +411,9 @@ c_metrics() {
 # ---------------------------------------------------------------------------------------
 # Leftovers: what a scenario must not leave on the host once its containers are removed.
 
+# cmdline PID: the command line of PID, empty when it is gone (processes come and go).
+cmdline() { { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null; }
+
 # Container cgroups (below our podman parent, or named after our ctr ids), mounts below the
 # work dir other than the storage's own, and processes in our containers' cgroups.
 leftovers() {
@@ -409,7 +424,7 @@ leftovers() {
     sed 's/^/mount /'
   for d in /proc/[0-9]*; do
     pid=${d#/proc/}
-    grep -qs -e "/$tag/libpod-" -e "/$tag-" "$d/cgroup" && echo "process $pid $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)"
+    grep -qs -e "/$tag/libpod-" -e "/$tag-" "$d/cgroup" && echo "process $pid $(cmdline "$pid")"
   done
 }
 
@@ -476,19 +491,15 @@ make_rootfs() {
     tar -C "$r" -cf "$work/rootfs.tar" .
 }
 
-# Debian's podman asks for RLIMIT_NOFILE 1048576 and a large RLIMIT_NPROC, above this
-# machine's hard limits (no CAP_SYS_RESOURCE to raise them): every runtime must refuse those.
-# A private containers.conf (CONTAINERS_CONF: the only one read) asks for less, and for no
+# Debian's podman asks for RLIMIT_NOFILE 1048576 and RLIMIT_NPROC 4194304 in the container,
+# above this machine's hard limits (and podman lowers its own hard RLIMIT_NPROC to 32768),
+# without CAP_SYS_RESOURCE to raise them: every runtime must refuse. A private
+# containers.conf (CONTAINERS_CONF: the only one read) asks for modest limits, and for no
 # network, so that netavark does not create bridges and firewall rules on the host.
 write_podman_conf() {
-  local nofile nproc
-  nofile=$(ulimit -Hn)
-  nproc=$(ulimit -Hu)
-  [ "$nofile" = unlimited ] && nofile=1048576
-  [ "$nproc" = unlimited ] && nproc=4194304
   cat >"$work/containers.conf" <<-CONF
 	[containers]
-	default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+	default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 	netns = "none"
 	CONF
   export CONTAINERS_CONF="$work/containers.conf"
@@ -566,7 +577,7 @@ our_processes() {
   local d
   for d in /proc/[0-9]*; do
     [ "${d#/proc/}" = $$ ] && continue
-    tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF "$work/" && echo "${d#/proc/}"
+    cmdline "${d#/proc/}" | grep -qF "$work/" && echo "${d#/proc/}"
   done
 }
 
@@ -638,6 +649,13 @@ containerd_scenarios() {
   check "ctr task metrics" c_metrics
 }
 
+# list TITLE ITEMS...: a titled list, one item a line.
+list() {
+  echo "$1:"
+  shift
+  printf '  - %s\n' "$@"
+}
+
 main() {
   local b start
   parse_args "$@"
@@ -659,8 +677,8 @@ main() {
   if [ "$only" != podman ]; then
     if setup_containerd; then containerd_scenarios; else host_limits+=(containerd); fi
   fi
-  [ ${#host_limits[@]} -eq 0 ] || echo "host limits (crun fails too): ${host_limits[*]}"
-  [ ${#regressions[@]} -eq 0 ] || echo "rune fails where crun passes: ${regressions[*]}"
+  [ ${#host_limits[@]} -eq 0 ] || list "host limits (crun fails too)" "${host_limits[@]}"
+  [ ${#regressions[@]} -eq 0 ] || list "rune fails where crun passes" "${regressions[@]}"
   echo "time: $(($(date +%s) - start)) s"
   echo "$passed passed, $failed failed"
   [ ${#regressions[@]} -eq 0 ]

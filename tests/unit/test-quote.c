@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "quote-signatures.h"
 #include "quote.h"
 #include "utils.h"
 #include <fcntl.h>
@@ -148,6 +149,69 @@ test_lying_lengths (void **state)
   ic_error_release (&err);
 }
 
+static void
+check_vector_signatures (const char *name)
+{
+  size_t len;
+  cleanup_free uint8_t *q = load (name, &len);
+  struct sgx_quote quote;
+  ic_error_t err = NULL;
+  EVP_PKEY *pck = NULL;
+
+  assert_int_equal (sgx_quote_parse (q, len, &quote, &err), 0);
+  assert_int_equal (sgx_quote_pck_key (&quote, &pck, &err), 0);
+  if (sgx_quote_check_signatures (&quote, pck, &err) < 0)
+    fail_msg ("%s: %s", name, ic_error_message (err));
+  EVP_PKEY_free (pck);
+}
+
+static void
+test_vector_signatures (void **state)
+{
+  check_vector_signatures ("sgx-dcap-v3");
+  check_vector_signatures ("tdx-dcap-v4");
+  check_vector_signatures ("ratstls-cert");
+}
+
+/* Every byte of the signed data, of the QE report, of the QE auth data and of the attestation
+   key, changed, breaks a link. */
+static void
+test_signature_mutations (void **state)
+{
+  const char *names[] = { "sgx-dcap-v3", "tdx-dcap-v4" };
+  for (size_t v = 0; v < 2; v++)
+    {
+      size_t len, checked = 0;
+      cleanup_free uint8_t *q = load (names[v], &len);
+      struct sgx_quote quote;
+      ic_error_t err = NULL;
+      EVP_PKEY *pck = NULL;
+      size_t qe_part, qe_end;
+
+      assert_int_equal (sgx_quote_parse (q, len, &quote, &err), 0);
+      assert_int_equal (sgx_quote_pck_key (&quote, &pck, &err), 0);
+      qe_part = (const uint8_t *)quote.signature - q;
+      qe_end = quote.qe_auth_data + quote.qe_auth_len - q;
+      for (size_t i = 0; i < qe_end; i++)
+        {
+          bool is_length = (i >= quote.signed_len && i < quote.signed_len + 4)
+                           || (i >= qe_part + 128 + 384 + 64 && i < qe_part + 128 + 384 + 64 + 8);
+          if (is_length || (v == 1 && i >= qe_part + 128 && i < qe_part + 128 + 6))
+            continue; /* length and type fields: the parser's business */
+          q[i] ^= 0x20;
+          if (sgx_quote_parse (q, len, &quote, &err) == 0
+              && sgx_quote_check_signatures (&quote, pck, &err) == 0)
+            fail_msg ("%s: byte %zu changed and the signatures still hold", names[v], i);
+          ic_error_release (&err);
+          q[i] ^= 0x20;
+          checked++;
+        }
+      assert_true (checked > 1000);
+      assert_int_equal (sgx_quote_parse (q, len, &quote, &err), 0);
+      EVP_PKEY_free (pck);
+    }
+}
+
 int
 main (void)
 {
@@ -156,6 +220,8 @@ main (void)
     cmocka_unit_test (test_tdx_v4),
     cmocka_unit_test (test_truncations),
     cmocka_unit_test (test_lying_lengths),
+    cmocka_unit_test (test_vector_signatures),
+    cmocka_unit_test (test_signature_mutations),
   };
   return cmocka_run_group_tests (tests, find_vectors, NULL);
 }

@@ -8,9 +8,8 @@
 #include <openssl/x509.h>
 #include <string.h>
 
-/* ECDSA P-256 over SHA-256 of data, the signature as r || s (32 bytes each, big-endian). */
-static bool
-ecdsa_verify (EVP_PKEY *key, const uint8_t *data, size_t len, const uint8_t rs[64])
+bool
+sgx_ecdsa_verify (EVP_PKEY *key, const uint8_t *data, size_t len, const uint8_t rs[64])
 {
   ECDSA_SIG *sig = ECDSA_SIG_new ();
   BIGNUM *r = BN_bin2bn (rs, 32, NULL), *s = BN_bin2bn (rs + 32, 32, NULL);
@@ -81,8 +80,8 @@ sgx_quote_check_signatures (const struct sgx_quote *q, EVP_PKEY *pck_key, ic_err
   EVP_PKEY *att = NULL;
   bool bound, signed_ok;
 
-  if (!ecdsa_verify (pck_key, (const uint8_t *)q->qe_report, sizeof (*q->qe_report),
-                     q->qe_report_signature))
+  if (!sgx_ecdsa_verify (pck_key, (const uint8_t *)q->qe_report, sizeof (*q->qe_report),
+                         q->qe_report_signature))
     {
       EVP_MD_CTX_free (md);
       return ic_error (err, EBADMSG, "quote: the QE report is not signed by the PCK key");
@@ -100,7 +99,7 @@ sgx_quote_check_signatures (const struct sgx_quote *q, EVP_PKEY *pck_key, ic_err
     return ic_error (err, EBADMSG,
                      "quote: the attestation key is not the one the QE report vouches for");
   att = attestation_key (q->attest_key);
-  signed_ok = att && ecdsa_verify (att, q->signed_data, q->signed_len, q->signature);
+  signed_ok = att && sgx_ecdsa_verify (att, q->signed_data, q->signed_len, q->signature);
   EVP_PKEY_free (att);
   if (!signed_ok)
     return ic_error (err, EBADMSG, "quote: the quote is not signed by its attestation key");

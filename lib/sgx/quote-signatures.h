@@ -7,7 +7,10 @@
 
 #include "quote.h"
 #include <openssl/evp.h>
+#include <stdbool.h>
 
+/* ECDSA P-256 over SHA-256 of data, the signature as r || s (32 bytes each, big-endian). */
+bool sgx_ecdsa_verify (EVP_PKEY *key, const uint8_t *data, size_t len, const uint8_t rs[64]);
 /* The public key of the first certificate of the quote's PCK chain. */
 int sgx_quote_pck_key (const struct sgx_quote *q, EVP_PKEY **key, ic_error_t *err);
 /* Checks the three links with pck_key (from sgx_quote_pck_key, or a key the caller chose). */

@@ -21,7 +21,8 @@ static const char usage_text[]
       "  sign      make a signed SIGSTRUCT with an RSA-3072 key of exponent 3\n"
       "  gendata   make an unsigned SIGSTRUCT and the 256 bytes an external signer signs\n"
       "  catsig    put an external signature into a SIGSTRUCT, after checking it\n"
-      "  dump      print a SIGSTRUCT, REPORT, TARGETINFO, EINITTOKEN or SECINFO (text or json)\n"
+      "  dump      print a SIGSTRUCT, REPORT, TARGETINFO, EINITTOKEN, SECINFO or quote\n"
+      "  verify-quote  verify a DCAP quote with its collateral (native, no Intel library)\n"
       "\n"
       "Options:\n"
       "  -h, --help      show this help\n"
@@ -35,8 +36,9 @@ static const struct
   const char *name;
   sgx_tools_verb_fn fn;
 } verbs[] = {
-  { "measure", sgx_tools_measure }, { "sign", sgx_tools_sign }, { "gendata", sgx_tools_gendata },
-  { "catsig", sgx_tools_catsig },   { "dump", sgx_tools_dump },
+  { "measure", sgx_tools_measure }, { "sign", sgx_tools_sign },
+  { "gendata", sgx_tools_gendata }, { "catsig", sgx_tools_catsig },
+  { "dump", sgx_tools_dump },       { "verify-quote", sgx_tools_verify_quote },
 };
 
 int

@@ -132,3 +132,58 @@ key() {
 	[ "$status" -eq 1 ]
 	assert_output_contains "quote:"
 }
+
+verify() { # vector [options...]: verify-quote on a recorded quote and its collateral
+	local v="$1"
+	shift
+	sgx verify-quote --quote "$VECTORS/$v/quote.bin" --collateral "$VECTORS/$v/collateral" "$@"
+}
+
+@test "verify-quote: the recorded SGX quote verifies with the vector's status and advisories" {
+	run verify sgx-dcap-v3 --as-of 2025-07-04T10:28:44Z --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .tcb_status <<<"$output")" = ConfigurationAndSWHardeningNeeded ]
+	[ "$(jq -r '.advisory_ids | join(",")' <<<"$output")" = INTEL-SA-00289,INTEL-SA-00615 ]
+	[ "$(jq -r .mrenclave <<<"$output")" = 33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb ]
+	[ "$(jq -r .debug <<<"$output")" = false ]
+}
+
+@test "verify-quote: a status outside --accept-status exits 2, OutOfDate is not accepted by default" {
+	run verify sgx-dcap-v3 --as-of 2025-07-04T10:28:44Z --accept-status UpToDate
+	[ "$status" -eq 2 ]
+	assert_output_contains "ConfigurationAndSWHardeningNeeded"
+	run verify ratstls-cert --as-of 2025-08-20T00:00:00Z --format json
+	[ "$status" -eq 2 ]
+	[ "$(jq -r .tcb_status <<<"$output")" = OutOfDate ]
+}
+
+@test "verify-quote: expired collateral does not verify (exit 1)" {
+	run verify sgx-dcap-v3 --as-of 2026-01-01T00:00:00Z
+	[ "$status" -eq 1 ]
+	assert_output_contains "NOT VERIFIED"
+}
+
+@test "verify-quote: a changed report body does not verify" {
+	cp "$VECTORS/sgx-dcap-v3/quote.bin" "$TEST_DIR/q.bin"
+	# one byte of MRENCLAVE (report body at 48, MRENCLAVE at +64)
+	printf '\xff' | dd of="$TEST_DIR/q.bin" bs=1 seek=$((48 + 64)) conv=notrunc 2>/dev/null
+	run sgx verify-quote --quote "$TEST_DIR/q.bin" --collateral "$VECTORS/sgx-dcap-v3/collateral" --as-of 2025-07-04T10:28:44Z
+	[ "$status" -eq 1 ]
+	assert_output_contains "not signed"
+}
+
+@test "verify-quote: collateral of another platform does not verify" {
+	run sgx verify-quote --quote "$VECTORS/sgx-dcap-v3/quote.bin" --collateral "$VECTORS/ratstls-cert/collateral" --as-of 2025-07-04T10:28:44Z
+	[ "$status" -eq 1 ]
+}
+
+@test "verify-quote: usage errors" {
+	run sgx verify-quote --quote "$VECTORS/sgx-dcap-v3/quote.bin"
+	[ "$status" -eq 1 ]
+	assert_output_contains "--collateral"
+	run verify sgx-dcap-v3 --as-of yesterday
+	[ "$status" -eq 1 ]
+	assert_output_contains "--as-of"
+	run verify sgx-dcap-v3 --trust-sim-root /dev/null
+	[ "$status" -eq 1 ]
+}

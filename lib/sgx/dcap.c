@@ -1,4 +1,5 @@
 #include "dcap.h"
+#include "dcap-internal.h"
 #include "quote-signatures.h"
 #include "utils.h"
 #include <errno.h>
@@ -22,15 +23,6 @@ static const uint8_t intel_root_key[65]
         0x05, 0xa9, 0x53, 0x55, 0x8c, 0x45, 0x3f, 0x6b, 0x09, 0x04, 0xae, 0x73, 0x94 };
 
 #define COLLATERAL_MAX_SIZE (1 << 20)
-
-/* A PCS response {"<name>": {...}, "signature": "<hex r||s>"}: the signature covers the exact
-   bytes of the inner object. */
-struct signed_json
-{
-  char *raw; /* the inner object's bytes, NUL-terminated */
-  json_object *object;
-  uint8_t signature[64];
-};
 
 struct dcap_collateral
 {
@@ -115,18 +107,15 @@ object_end (const char *p)
   return NULL;
 }
 
-static int
-load_signed_json (const char *dir, const char *file, const char *name, struct signed_json *out,
-                  ic_error_t *err)
+int
+dcap_signed_json_parse (const char *data, const char *name, struct signed_json *out,
+                        ic_error_t *err)
 {
-  cleanup_free char *path = xasprintf ("%s/%s", dir, file), *data = NULL;
   cleanup_free char *prefix = xasprintf ("{\"%s\":", name);
   json_object *whole;
   const char *start, *end;
-  size_t len;
 
-  if (read_file_at (AT_FDCWD, path, COLLATERAL_MAX_SIZE, &data, &len, err) < 0)
-    return -1;
+  memset (out, 0, sizeof (*out));
   start = strncmp (data, prefix, strlen (prefix)) == 0 ? data + strlen (prefix) : NULL;
   end = start && *start == '{' ? object_end (start) : NULL;
   whole = json_tokener_parse (data);
@@ -134,13 +123,40 @@ load_signed_json (const char *dir, const char *file, const char *name, struct si
       || unhex (jstr (whole, "signature"), out->signature, 64) < 0)
     {
       json_object_put (whole);
-      return ic_error (err, EBADMSG, "%s: not a signed PCS %s response", path, name);
+      return ic_error (err, EBADMSG, "not a signed PCS %s response", name);
     }
   json_object_put (whole);
-  out->raw = strndup (start, end - start);
+  out->raw = xmalloc0 (end - start + 1);
+  memcpy (out->raw, start, end - start);
   out->object = json_tokener_parse (out->raw);
-  if (out->raw == NULL || out->object == NULL)
-    return ic_error (err, EBADMSG, "%s: the %s object does not parse", path, name);
+  if (out->object == NULL || !json_object_is_type (out->object, json_type_object))
+    {
+      dcap_signed_json_clear (out);
+      return ic_error (err, EBADMSG, "the %s object does not parse", name);
+    }
+  return 0;
+}
+
+void
+dcap_signed_json_clear (struct signed_json *doc)
+{
+  free (doc->raw);
+  json_object_put (doc->object);
+  memset (doc, 0, sizeof (*doc));
+}
+
+static int
+load_signed_json (const char *dir, const char *file, const char *name, struct signed_json *out,
+                  ic_error_t *err)
+{
+  cleanup_free char *path = xasprintf ("%s/%s", dir, file), *data = NULL;
+  size_t len;
+  if (read_file_at (AT_FDCWD, path, COLLATERAL_MAX_SIZE, &data, &len, err) < 0)
+    return -1;
+  if (strlen (data) != len)
+    return ic_error (err, EBADMSG, "%s: contains a NUL byte", path);
+  if (dcap_signed_json_parse (data, name, out, err) < 0)
+    return ic_error_wrap (err, "%s", path);
   return 0;
 }
 
@@ -208,10 +224,8 @@ dcap_collateral_free (struct dcap_collateral *c)
   sk_X509_pop_free (c->pck_crl_chain, X509_free);
   X509_CRL_free (c->root_crl);
   X509_CRL_free (c->pck_crl);
-  free (c->tcb_info.raw);
-  json_object_put (c->tcb_info.object);
-  free (c->qe_identity.raw);
-  json_object_put (c->qe_identity.object);
+  dcap_signed_json_clear (&c->tcb_info);
+  dcap_signed_json_clear (&c->qe_identity);
   free (c);
 }
 
@@ -300,15 +314,6 @@ verify_signed_json (const struct signed_json *doc, STACK_OF (X509) * chain, X509
 
 /* ---------------------------------------------------------------- the PCK's SGX extension */
 
-struct pck_tcb
-{
-  uint8_t fmspc[6];
-  uint8_t pceid[2];
-  int64_t comp[16];
-  int64_t pcesvn;
-  unsigned int found; /* bits: 1 fmspc, 2 pceid, 4 tcb (all 17 values) */
-};
-
 /* Calls fn on each {OID, value} pair of a DER SEQUENCE OF SEQUENCE. */
 static int
 for_each_pair (const unsigned char *der, long len,
@@ -388,8 +393,8 @@ sgx_item (const char *oid, const ASN1_TYPE *value, struct pck_tcb *t)
   return 0;
 }
 
-static int
-read_pck_tcb (X509 *pck, struct pck_tcb *t, ic_error_t *err)
+int
+dcap_read_pck_tcb (X509 *pck, struct pck_tcb *t, ic_error_t *err)
 {
   ASN1_OBJECT *obj = OBJ_txt2obj (SGX_OID, 1);
   int idx = obj ? X509_get_ext_by_OBJ (pck, obj, -1) : -1;
@@ -445,9 +450,9 @@ level_matches (json_object *level, const struct pck_tcb *t)
 }
 
 /* The first level (they are sorted from the newest) the platform reaches. */
-static int
-platform_level (json_object *tcb_info, const struct pck_tcb *t, struct dcap_verdict *v,
-                ic_error_t *err)
+int
+dcap_platform_level (json_object *tcb_info, const struct pck_tcb *t, struct dcap_verdict *v,
+                     ic_error_t *err)
 {
   uint8_t fmspc[6], pceid[2];
   json_object *levels;
@@ -478,9 +483,9 @@ platform_level (json_object *tcb_info, const struct pck_tcb *t, struct dcap_verd
 }
 
 /* The QE report against the QE identity: who signed the QE, its attributes, its TCB level. */
-static int
-check_qe (const struct sgx_report_body *qe, json_object *id, struct dcap_verdict *v,
-          ic_error_t *err)
+int
+dcap_check_qe (const struct sgx_report_body *qe, json_object *id, struct dcap_verdict *v,
+               ic_error_t *err)
 {
   uint8_t mrsigner[32], attrs[16], attrs_mask[16], misc[4], misc_mask[4];
   uint8_t *qe_attrs = (uint8_t *)&((struct sgx_report_body *)qe)->attributes;
@@ -575,12 +580,12 @@ verify_sgx (const struct sgx_quote *q, const struct dcap_collateral *c, time_t a
       || verify_signed_json (&c->tcb_info, c->tcb_chain, c->root_crl, as_of, "TCB info", err) < 0
       || verify_signed_json (&c->qe_identity, c->qe_chain, c->root_crl, as_of, "QE identity", err)
              < 0
-      || read_pck_tcb (pck, &tcb, err) < 0)
+      || dcap_read_pck_tcb (pck, &tcb, err) < 0)
     return -1;
   for (size_t i = 0; i < 6; i++)
     snprintf (v->fmspc + 2 * i, 3, "%02X", tcb.fmspc[i]);
-  if (check_qe (q->qe_report, c->qe_identity.object, v, err) < 0
-      || platform_level (c->tcb_info.object, &tcb, v, err) < 0)
+  if (dcap_check_qe (q->qe_report, c->qe_identity.object, v, err) < 0
+      || dcap_platform_level (c->tcb_info.object, &tcb, v, err) < 0)
     return -1;
   merge_qe_status (v);
   return 0;

@@ -15,7 +15,7 @@ build() { # target sources...
   local target=$1
   shift
   clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$top/lib/common" -I"$top/lib/container" -I"$top/lib/sgx" "$@" $(pkg-config --cflags --libs json-c libseccomp libcap) \
+    -I"$top/lib/common" -I"$top/lib/container" -I"$top/lib/sgx" "$@" $(pkg-config --cflags --libs json-c libseccomp libcap libcrypto) \
     -o "$work/$target"
 }
 
@@ -23,12 +23,13 @@ build() { # target sources...
 declare -A sources=([config]=container/config.c [process]=container/config.c
   [seccomp]=container/seccomp-program.c
   [resources]="container/cgroup-resources.c container/cgroup.c container/cgroup-devices.c"
-  [quote]=sgx/quote.c)
+  [quote]=sgx/quote.c
+  [collateral]="sgx/dcap.c sgx/quote-signatures.c sgx/quote.c")
 # The recorded quotes seed the quote parser's corpus.
 vectors=${VECTORS_DIR:-$top/../shared/vectors}
 [ -d "$vectors" ] || vectors=/work/shared/vectors
 
-for target in config process seccomp resources quote; do
+for target in config process seccomp resources quote collateral; do
   # shellcheck disable=SC2046 # one word per source file
   if ! build "$target" "$here/fuzz-$target.c" $(printf "$top/lib/%s " ${sources[$target]}) \
     "$top/lib/common/error.c" "$top/lib/common/utils.c"; then
@@ -40,6 +41,11 @@ for target in config process seccomp resources quote; do
   cp "$here/corpus/$target/"* "$work/corpus-$target/"
   if [ "$target" = quote ]; then
     for q in "$vectors"/*/quote.bin; do cp "$q" "$work/corpus-$target/$(basename "$(dirname "$q")").bin"; done
+  fi
+  if [ "$target" = collateral ]; then # the recorded TCB info and QE identity, mode byte first
+    for f in "$vectors"/*/collateral/tcb_info.json; do
+      { printf '\0'; cat "$f"; } >"$work/corpus-$target/signed-$(basename "$(dirname "$(dirname "$f")")")"
+    done
   fi
   if "$work/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$work/" "$work/corpus-$target" >"$work/$target.log" 2>&1; then

@@ -1,14 +1,13 @@
 #!/bin/bash
 # Runs the test suites and sums their results. Usage: tests/run-all.sh BUILDDIR [SUITE...]
-# Suites: unit fuzz integration conformance clients stress. Default: the first four; clients
-# (needs podman and containerd) and stress take minutes and run when named, e.g.
-# `tests/run-all.sh build clients stress`. Last line: "N passed, N failed".
+# Suites: unit fuzz integration conformance clients stress (default: all). Last line:
+# "N passed, N failed".
 set -u
 builddir=${1:?usage: tests/run-all.sh BUILDDIR [SUITE...]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$(cd "$builddir" && pwd)
-suites=${*:-unit fuzz integration conformance}
+suites=${*:-unit fuzz integration conformance clients stress}
 export RUNE="$builddir/src/rune/rune"
 total_pass=0
 total_fail=0

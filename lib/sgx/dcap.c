@@ -33,6 +33,10 @@ struct dcap_collateral
   X509_CRL *pck_crl;
   struct signed_json tcb_info;
   struct signed_json qe_identity;
+  /* The TCB info and QE identity, with their chains, verified once: they hold for any time in
+     [valid_from, valid_until), where every certificate, CRL and document of theirs is valid. */
+  bool verified;
+  time_t valid_from, valid_until;
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -411,6 +415,59 @@ dcap_read_pck_tcb (X509 *pck, struct pck_tcb *t, ic_error_t *err)
   return 0;
 }
 
+static time_t
+asn1_time (const ASN1_TIME *t)
+{
+  struct tm tm;
+  return t && ASN1_TIME_to_tm (t, &tm) == 1 ? timegm (&tm) : -1;
+}
+
+/* Narrows [*from, *until) to the validity of a chain, a CRL and a document. */
+static void
+narrow (time_t *from, time_t *until, time_t start, time_t end)
+{
+  if (start > *from)
+    *from = start;
+  if (end < *until)
+    *until = end;
+}
+
+static void
+narrow_chain (time_t *from, time_t *until, STACK_OF (X509) * chain)
+{
+  for (int i = 0; i < sk_X509_num (chain); i++)
+    narrow (from, until, asn1_time (X509_get0_notBefore (sk_X509_value (chain, i))),
+            asn1_time (X509_get0_notAfter (sk_X509_value (chain, i))));
+}
+
+/* The collateral documents, verified as of as_of unless an earlier verification covers it. */
+static int
+verify_collateral (struct dcap_collateral *c, time_t as_of, ic_error_t *err)
+{
+  time_t from = 0, until = (time_t)INT64_MAX;
+
+  if (c->verified && as_of >= c->valid_from && as_of < c->valid_until)
+    return 0;
+  c->verified = false;
+  if (verify_signed_json (&c->tcb_info, c->tcb_chain, c->root_crl, as_of, "TCB info", err) < 0
+      || verify_signed_json (&c->qe_identity, c->qe_chain, c->root_crl, as_of, "QE identity", err)
+             < 0)
+    return -1;
+  narrow_chain (&from, &until, c->tcb_chain);
+  narrow_chain (&from, &until, c->qe_chain);
+  narrow (&from, &until, asn1_time (X509_CRL_get0_lastUpdate (c->root_crl)),
+          asn1_time (X509_CRL_get0_nextUpdate (c->root_crl)));
+  narrow (&from, &until, dcap_parse_time (jstr (c->tcb_info.object, "issueDate")),
+          dcap_parse_time (jstr (c->tcb_info.object, "nextUpdate")));
+  narrow (&from, &until, dcap_parse_time (jstr (c->qe_identity.object, "issueDate")),
+          dcap_parse_time (jstr (c->qe_identity.object, "nextUpdate")));
+  /* Anything unreadable leaves the window empty: the next call verifies again. */
+  c->valid_from = from;
+  c->valid_until = until;
+  c->verified = from >= 0 && until > from && as_of >= from && as_of < until;
+  return 0;
+}
+
 /* ---------------------------------------------------------------- TCB levels */
 
 static char **
@@ -564,7 +621,7 @@ static STACK_OF (X509) * quote_chain (const struct sgx_quote *q, ic_error_t *err
 }
 
 static int
-verify_sgx (const struct sgx_quote *q, const struct dcap_collateral *c, time_t as_of,
+verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
             STACK_OF (X509) * pck_chain, struct dcap_verdict *v, ic_error_t *err)
 {
   X509 *root = chain_root (c->tcb_chain), *pck = sk_X509_value (pck_chain, 0);
@@ -577,10 +634,7 @@ verify_sgx (const struct sgx_quote *q, const struct dcap_collateral *c, time_t a
   if (verify_chain (pck, pck_chain, root, c->root_crl, c->pck_crl, as_of, "PCK certificate", err)
           < 0
       || sgx_quote_check_signatures (q, X509_get0_pubkey (pck), err) < 0
-      || verify_signed_json (&c->tcb_info, c->tcb_chain, c->root_crl, as_of, "TCB info", err) < 0
-      || verify_signed_json (&c->qe_identity, c->qe_chain, c->root_crl, as_of, "QE identity", err)
-             < 0
-      || dcap_read_pck_tcb (pck, &tcb, err) < 0)
+      || verify_collateral (c, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0)
     return -1;
   for (size_t i = 0; i < 6; i++)
     snprintf (v->fmspc + 2 * i, 3, "%02X", tcb.fmspc[i]);
@@ -592,7 +646,7 @@ verify_sgx (const struct sgx_quote *q, const struct dcap_collateral *c, time_t a
 }
 
 int
-dcap_verify (const struct sgx_quote *q, const struct dcap_collateral *c, time_t as_of,
+dcap_verify (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
              struct dcap_verdict *v, ic_error_t *err)
 {
   STACK_OF (X509) *pck_chain = NULL;

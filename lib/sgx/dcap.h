@@ -28,8 +28,10 @@ struct dcap_verdict
 void dcap_verdict_clear (struct dcap_verdict *v);
 
 /* Verifies quote q (SGX or TDX) against the collateral as of time as_of. On success the
-   verdict holds the TCB status; whether that status is acceptable is the caller's choice. */
-int dcap_verify (const struct sgx_quote *q, const struct dcap_collateral *c, time_t as_of,
+   verdict holds the TCB status; whether that status is acceptable is the caller's choice.
+   The collateral remembers that its own documents verified and for which time window, so a
+   service verifying many quotes against it checks them once per window. */
+int dcap_verify (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
                  struct dcap_verdict *v, ic_error_t *err);
 
 /* "2025-07-04T10:28:44Z" -> time_t; -1 when malformed. */

@@ -98,9 +98,19 @@ static void
 test_expired_and_early (void **state)
 {
   struct fixture f = { 0 };
+  struct dcap_verdict v;
+  ic_error_t err = NULL;
   load (&f, NULL);
   expect_failure (&f, dcap_parse_time ("2026-01-01T00:00:00Z"), NULL);
   expect_failure (&f, dcap_parse_time ("2025-06-01T00:00:00Z"), NULL);
+  /* The collateral remembers a successful verification only for its validity window. */
+  assert_int_equal (dcap_verify (&f.q, f.c, dcap_parse_time ("2025-07-04T10:28:44Z"), &v, &err), 0);
+  dcap_verdict_clear (&v);
+  expect_failure (&f, dcap_parse_time ("2026-01-01T00:00:00Z"), NULL);
+  expect_failure (&f, dcap_parse_time ("2025-06-01T00:00:00Z"), NULL);
+  expect_failure (&f, dcap_parse_time ("2025-07-19T10:56:11Z"), NULL);
+  assert_int_equal (dcap_verify (&f.q, f.c, dcap_parse_time ("2025-07-10T00:00:00Z"), &v, &err), 0);
+  dcap_verdict_clear (&v);
   unload (&f);
 }
 

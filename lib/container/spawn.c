@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -105,6 +107,28 @@ set_hostname (const struct oci_config *config, ic_error_t *err)
   if (config->domainname && config->domainname[0]
       && setdomainname (config->domainname, strlen (config->domainname)) < 0)
     return ic_error (err, errno, "domainname: set `%s`", config->domainname);
+  return 0;
+}
+
+/* A new network namespace starts with `lo` down; runc and crun bring it up, and programs that
+   talk to localhost expect it. A joined namespace is left as its owner configured it. */
+static int
+bring_up_loopback (const struct oci_config *config, ic_error_t *err)
+{
+  const struct oci_namespace *ns = oci_config_namespace (config, CLONE_NEWNET);
+  struct ifreq ifr = { .ifr_name = "lo" };
+  cleanup_close int sock = -1;
+
+  if (ns == NULL || ns->path != NULL)
+    return 0;
+  sock = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (UNLIKELY (sock < 0))
+    return ic_error (err, errno, "network namespace: open a socket to bring up `lo`");
+  if (UNLIKELY (ioctl (sock, SIOCGIFFLAGS, &ifr) < 0))
+    return ic_error (err, errno, "network namespace: read the flags of `lo`");
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (UNLIKELY (ioctl (sock, SIOCSIFFLAGS, &ifr) < 0))
+    return ic_error (err, errno, "network namespace: bring up `lo`");
   return 0;
 }
 
@@ -222,8 +246,8 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
   if (setsid () < 0)
     ic_error (&err, errno, "setsid");
   if (err || (root_fd = rootfs_prepare (config, s->rootfs_fd, in_userns, &err)) < 0
-      || set_hostname (config, &err) < 0 || set_sysctls (&config->linux_, &err) < 0
-      || process_set_limits (config->process, &err) < 0
+      || set_hostname (config, &err) < 0 || bring_up_loopback (config, &err) < 0
+      || set_sysctls (&config->linux_, &err) < 0 || process_set_limits (config->process, &err) < 0
       || sync_send (s->sync_fd, SYNC_RUNTIME_READY, 0, NULL, &err) < 0
       || sync_expect (s->sync_fd, SYNC_CONTINUE, &msg, &err) < 0
       || hooks_run (&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,

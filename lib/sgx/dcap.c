@@ -555,7 +555,8 @@ dcap_check_qe (const struct sgx_report_body *qe, json_object *id, struct dcap_ve
       || unhex (jstr (id, "attributesMask"), attrs_mask, 16) < 0
       || unhex (jstr (id, "miscselect"), misc, 4) < 0
       || unhex (jstr (id, "miscselectMask"), misc_mask, 4) < 0 || !jint (id, "isvprodid", &prodid)
-      || !json_object_object_get_ex (id, "tcbLevels", &levels))
+      || !json_object_object_get_ex (id, "tcbLevels", &levels)
+      || !json_object_is_type (levels, json_type_array))
     return ic_error (err, EBADMSG, "QE identity: missing or malformed fields");
   if (memcmp (qe->mrsigner, mrsigner, 32) != 0 || qe->isvprodid != prodid)
     return ic_error (err, EBADMSG, "QE identity: the quoting enclave is not Intel's QE");

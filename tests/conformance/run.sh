@@ -414,6 +414,8 @@ ns_test() { # type
 }
 t_ns_pid() { ns_test pid && inside pid && expect "$OUT" 1; }
 t_ns_network() { ns_test net; }
+# Not in the spec, but runc and crun bring up lo in a network namespace they create.
+t_ns_network_lo_up() { inside read /sys/class/net/lo/flags && expect "$OUT" 0x9; }
 t_ns_ipc() { ns_test ipc; }
 t_ns_uts() { ns_test uts; }
 t_ns_mount() { ns_test mnt; }
@@ -945,6 +947,7 @@ tests=(
   "config/oci-version-invalid-fails t_oci_version_invalid_fails"
   "config-linux/ns-pid t_ns_pid"
   "config-linux/ns-network t_ns_network"
+  "config-linux/ns-network-lo-up t_ns_network_lo_up"
   "config-linux/ns-ipc t_ns_ipc"
   "config-linux/ns-uts t_ns_uts"
   "config-linux/ns-mount t_ns_mount"

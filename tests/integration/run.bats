@@ -179,6 +179,25 @@ load helpers
 	[ "${#lines[@]}" -eq 3 ]
 }
 
+@test "run brings up lo in a new network namespace and leaves a joined one alone" {
+	local id ns
+	id="$(new_id)"
+	set_cmd 'cat /sys/class/net/lo/flags; ping -c 1 -W 1 127.0.0.1 >/dev/null && echo reachable'
+	run -0 rune run --bundle "$BUNDLE" "$id"
+	# 0x9: IFF_UP | IFF_LOOPBACK, as under runc and crun.
+	[ "${lines[0]}" = 0x9 ]
+	[ "${lines[1]}" = reachable ]
+	ns="rune-test-$id"
+	ip netns add "$ns"
+	update_config --arg p "/var/run/netns/$ns" \
+		'.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+	set_cmd 'cat /sys/class/net/lo/flags'
+	run rune run --bundle "$BUNDLE" "$id-joined"
+	ip netns del "$ns"
+	[ "$status" -eq 0 ]
+	[ "$output" = 0x8 ]
+}
+
 @test "run with a read-only root makes / unwritable" {
 	local id
 	id="$(new_id)"

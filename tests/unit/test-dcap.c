@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
-#include "dcap.h"
+#include "dcap-internal.h"
 #include "utils.h"
 #include <fcntl.h>
 #include <stdio.h>
@@ -200,14 +200,47 @@ test_tampered_collateral (void **state)
     }
 }
 
+/* QE identities that are well-formed JSON but not what Intel publishes: each is refused. */
+static void
+test_malformed_qe_identity (void **state)
+{
+  const char *head = "{\"mrsigner\":\""
+                     "0000000000000000000000000000000000000000000000000000000000000000"
+                     "\",\"isvprodid\":1,\"miscselect\":\"00000000\",\"miscselectMask\":"
+                     "\"FFFFFFFF\",\"attributes\":\"00000000000000000000000000000000\","
+                     "\"attributesMask\":\"00000000000000000000000000000000\"";
+  const char *cases[][2] = {
+    { ",\"tcbLevels\":\"x\"}", "malformed" },
+    { ",\"tcbLevels\":{}}", "malformed" },
+    { "}", "malformed" },
+    { ",\"tcbLevels\":[]}", "below every known level" },
+    { ",\"tcbLevels\":[{\"tcb\":{\"isvsvn\":11},\"tcbStatus\":\"UpToDate\"}]}",
+      "below every known level" },
+    { ",\"tcbLevels\":[1,\"a\",{\"tcb\":7}]}", "below every known level" },
+  };
+  struct sgx_report_body qe = { .isvprodid = 1, .isvsvn = 10 };
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+    {
+      cleanup_free char *text = xasprintf ("%s%s", head, cases[i][0]);
+      json_object *id = json_tokener_parse (text);
+      struct dcap_verdict v = { 0 };
+      ic_error_t err = NULL;
+      assert_non_null (id);
+      assert_int_equal (dcap_check_qe (&qe, id, &v, &err), -1);
+      if (strstr (ic_error_message (err), cases[i][1]) == NULL)
+        fail_msg ("case %zu: `%s` does not mention `%s`", i, ic_error_message (err), cases[i][1]);
+      ic_error_release (&err);
+      json_object_put (id);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_expected_verdict),
-    cmocka_unit_test (test_expired_and_early),
-    cmocka_unit_test (test_quote_mutations),
-    cmocka_unit_test (test_tampered_collateral),
+    cmocka_unit_test (test_expected_verdict),      cmocka_unit_test (test_expired_and_early),
+    cmocka_unit_test (test_quote_mutations),       cmocka_unit_test (test_tampered_collateral),
+    cmocka_unit_test (test_malformed_qe_identity),
   };
   return cmocka_run_group_tests (tests, find_vectors, NULL);
 }

@@ -17,6 +17,11 @@ struct dcap_collateral;
    tcb_info_issuer_chain.pem, qe_identity.json, qe_identity_issuer_chain.pem}. */
 int dcap_collateral_load (const char *dir, struct dcap_collateral **out, ic_error_t *err);
 void dcap_collateral_free (struct dcap_collateral *c);
+/* Trusts the software TEE's root CA (a PEM certificate) besides Intel's pinned root: quotes
+   and collateral that chain to it verify, and their verdict says simulated. Without it, every
+   sim quote is refused. */
+int dcap_collateral_trust_sim_root (struct dcap_collateral *c, const char *pem_path,
+                                    ic_error_t *err);
 
 struct dcap_verdict
 {
@@ -24,6 +29,7 @@ struct dcap_verdict
   char **advisory_ids;    /* NULL-terminated, may be empty */
   char qe_tcb_status[48]; /* the quoting enclave's own TCB status */
   char fmspc[13];
+  bool simulated; /* chained to the trusted sim root: evidence of the software TEE */
 };
 void dcap_verdict_clear (struct dcap_verdict *v);
 

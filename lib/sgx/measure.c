@@ -229,6 +229,48 @@ fail:
   return -1;
 }
 
+int
+sgx_layout_to_sgxs (const struct sgx_layout *l, uint8_t **out, size_t *len, ic_error_t *err)
+{
+  size_t n = 64, pos = 0;
+  struct record r = { { 0 }, 0 };
+  uint8_t *buf;
+
+  for (size_t i = 0; i < l->pages_len; i++)
+    n += 64 + (size_t)__builtin_popcount (l->pages[i].measured) * (64 + 256);
+  buf = xmalloc0 (n);
+  put (&r, "ECREATE\0", 8);
+  put (&r, &l->ssa_frame_size, 4);
+  put (&r, &l->size, 8);
+  memcpy (buf, r.bytes, 64);
+  pos = 64;
+  for (size_t i = 0; i < l->pages_len; i++)
+    {
+      const struct sgx_page *p = &l->pages[i];
+      memcpy (buf + pos, "EADD\0\0\0\0", 8);
+      memcpy (buf + pos + 8, &p->offset, 8);
+      memcpy (buf + pos + 16, &p->secinfo_flags, 8);
+      pos += 64;
+      for (unsigned int c = 0; c < SGX_PAGE_SIZE / 256; c++)
+        if ((p->measured >> c) & 1)
+          {
+            uint64_t offset = p->offset + c * 256;
+            memcpy (buf + pos, "EEXTEND\0", 8);
+            memcpy (buf + pos + 8, &offset, 8);
+            memcpy (buf + pos + 64, p->data + c * 256, 256);
+            pos += 64 + 256;
+          }
+    }
+  if (pos != n)
+    {
+      free (buf);
+      return ic_error (err, EINVAL, "SGXS: internal size mismatch");
+    }
+  *out = buf;
+  *len = n;
+  return 0;
+}
+
 void
 sgx_layout_clear (struct sgx_layout *l)
 {

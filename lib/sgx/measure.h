@@ -44,6 +44,10 @@ struct sgx_layout
 int sgx_layout_from_sgxs (const uint8_t *data, size_t len, struct sgx_layout *out, ic_error_t *err);
 /* Measures a layout: ECREATE, then for each page EADD and its EEXTENDs in order. */
 int sgx_layout_measure (const struct sgx_layout *layout, uint8_t mrenclave[32], ic_error_t *err);
+/* The SGXS stream of a layout (what sgx_layout_from_sgxs reads; its SHA-256 is MRENCLAVE);
+ *out is malloc'ed. */
+int sgx_layout_to_sgxs (const struct sgx_layout *layout, uint8_t **out, size_t *len,
+                        ic_error_t *err);
 void sgx_layout_clear (struct sgx_layout *layout);
 
 #endif

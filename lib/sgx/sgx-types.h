@@ -131,6 +131,23 @@ struct sgx_report_body
   uint8_t report_data[64];
 } __attribute__ ((packed));
 
+/* The thread control structure: one page of type TCS (its fields are measured with it). */
+struct sgx_tcs
+{
+  uint64_t state;  /* reserved: 0 */
+  uint64_t flags;  /* bit 0: DBGOPTIN */
+  uint64_t ossa;   /* offset of the first SSA frame from the enclave base */
+  uint32_t cssa;   /* current SSA frame: 0 */
+  uint32_t nssa;   /* number of SSA frames */
+  uint64_t oentry; /* offset of the entry point from the enclave base */
+  uint64_t aep;    /* set by EENTER: 0 */
+  uint64_t ofsbase;
+  uint64_t ogsbase;
+  uint32_t fslimit;
+  uint32_t gslimit;
+  uint8_t reserved[4024];
+} __attribute__ ((packed));
+
 struct sgx_report
 {
   struct sgx_report_body body;
@@ -147,6 +164,8 @@ _Static_assert(__builtin_offsetof(struct sgx_sigstruct, q1) == 1040, "Q1 at 1040
 _Static_assert(sizeof (struct sgx_einittoken) == 304, "EINITTOKEN is 304 bytes");
 _Static_assert(sizeof (struct sgx_targetinfo) == 512, "TARGETINFO is 512 bytes");
 _Static_assert(sizeof (struct sgx_report_body) == 384, "REPORT body is 384 bytes");
+_Static_assert(sizeof (struct sgx_tcs) == 4096, "TCS is one page");
+_Static_assert(__builtin_offsetof(struct sgx_tcs, oentry) == 32, "OENTRY at 32");
 _Static_assert(sizeof (struct sgx_report) == 432, "REPORT is 432 bytes");
 
 #endif

@@ -9,7 +9,8 @@
 #include <string.h>
 
 static const char sign_usage[]
-    = "Usage: sgx-tools sign --key PEM (--sgxs FILE | --enclavehash HEX) [OPTIONS] -o SIGSTRUCT\n"
+    = "Usage: sgx-tools sign --key PEM (--sgxs FILE | --elf FILE | --enclavehash HEX) [OPTIONS] -o "
+      "SIGSTRUCT\n"
       "\n"
       "Builds a SIGSTRUCT for the enclave and signs it with an RSA-3072 key of exponent 3\n"
       "(`openssl genrsa -3 -out key.pem 3072`): modulus, signature, Q1 and Q2. The result is\n"
@@ -20,7 +21,8 @@ static const char sign_usage[]
       "  -h, --help                 show this help\n";
 
 static const char gendata_usage[]
-    = "Usage: sgx-tools gendata (--sgxs FILE | --enclavehash HEX) [OPTIONS] -o SIGSTRUCT\n"
+    = "Usage: sgx-tools gendata (--sgxs FILE | --elf FILE | --enclavehash HEX) [OPTIONS] -o "
+      "SIGSTRUCT\n"
       "                          --data FILE\n"
       "\n"
       "For a signing server that keeps the key off this machine: writes the unsigned\n"

@@ -1,4 +1,5 @@
 /* The SIGSTRUCT options sign and gendata share. */
+#include "elf-layout.h"
 #include "measure.h"
 #include "sgx-tools.h"
 #include "sigstruct.h"
@@ -95,6 +96,7 @@ apply (const char *verb, int c, const char *arg, struct sigstruct_args *a)
     case OPT_ISVSVN:
       return number (verb, "isvsvn", arg, 65535, &n) ? 1 : (s->body.isvsvn = n, 0);
     case OPT_MISCSELECT:
+      a->miscselect_given = true;
       return number (verb, "miscselect", arg, UINT32_MAX, &n) ? 1 : (s->body.miscselect = n, 0);
     case OPT_MISCMASK:
       return number (verb, "miscmask", arg, UINT32_MAX, &n) ? 1 : (s->body.miscmask = n, 0);
@@ -108,6 +110,7 @@ apply (const char *verb, int c, const char *arg, struct sigstruct_args *a)
     case OPT_DATE:
       return bcd_date (verb, arg, s);
     case OPT_ATTRIBUTES:
+      a->attributes_given = true;
       return sgx_tools_unhex (arg, (uint8_t *)&s->body.attributes, 16) < 0
                  ? sgx_tools_usage_error (verb, "--attributes: expected 32 hex digits")
                  : 0;
@@ -116,7 +119,25 @@ apply (const char *verb, int c, const char *arg, struct sigstruct_args *a)
                  ? sgx_tools_usage_error (verb, "--attributemask: expected 32 hex digits")
                  : 0;
     }
-  return -1;
+  return layout_args_apply (&a->layout, verb, c, arg);
+}
+
+/* ENCLAVEHASH of the ELF image; its layout's attributes and MISCSELECT unless given. */
+static int
+measure_elf (struct sigstruct_args *a, ic_error_t *err)
+{
+  struct sgx_layout_params params;
+  struct sgx_layout layout;
+  int ret;
+  if (layout_args_build (&a->layout, &params, &layout, err) < 0)
+    return -1;
+  ret = sgx_layout_measure (&layout, a->s.body.enclavehash, err);
+  sgx_layout_clear (&layout);
+  if (!a->attributes_given)
+    a->s.body.attributes = params.attributes;
+  if (!a->miscselect_given)
+    a->s.body.miscselect = params.miscselect;
+  return ret;
 }
 
 int
@@ -124,15 +145,16 @@ sigstruct_args_parse (const char *verb, int argc, char **argv, const char *extra
                       const struct option *extra_long, const char *usage, struct sigstruct_args *a,
                       int (*extra) (int c, void *ctx), void *ctx)
 {
-  struct option options[N_COMMON + 8] = { { 0 } };
+  struct option options[N_COMMON + N_LAYOUT_OPTIONS + 8] = { { 0 } };
   cleanup_error ic_error_t err = NULL;
   cleanup_free char *shortopts = xasprintf ("+ho:%s", extra_short);
   size_t n = 0;
   int c, ret;
 
   memcpy (options, common, sizeof (common));
-  for (n = N_COMMON; extra_long && extra_long[n - N_COMMON].name && n < N_COMMON + 7; n++)
-    options[n] = extra_long[n - N_COMMON];
+  memcpy (options + N_COMMON, layout_options, N_LAYOUT_OPTIONS * sizeof (struct option));
+  for (n = 0; extra_long && extra_long[n].name && n < 7; n++)
+    options[N_COMMON + N_LAYOUT_OPTIONS + n] = extra_long[n];
   sgx_sigstruct_init (&a->s);
   a->s.header.date = 0x20240101;
   a->s.body.attributes = (struct sgx_attributes){ SGX_ATTR_MODE64BIT, 0x3 };
@@ -150,11 +172,15 @@ sigstruct_args_parse (const char *verb, int argc, char **argv, const char *extra
     return sgx_tools_usage_error (verb, "unexpected argument `%s`", argv[optind]);
   if (a->out == NULL)
     return sgx_tools_usage_error (verb, "--out is required");
-  if ((a->sgxs == NULL) == (a->enclavehash == NULL))
-    return sgx_tools_usage_error (verb, "give exactly one of --sgxs and --enclavehash");
+  if ((a->sgxs != NULL) + (a->enclavehash != NULL) + (a->layout.elf != NULL) != 1)
+    return sgx_tools_usage_error (verb, "give exactly one of --sgxs, --elf and --enclavehash");
+  if (a->layout.elf == NULL && layout_args_any (&a->layout))
+    return sgx_tools_usage_error (verb, "layout options need --elf");
   if (a->enclavehash && sgx_tools_unhex (a->enclavehash, a->s.body.enclavehash, 32) < 0)
     return sgx_tools_usage_error (verb, "--enclavehash: expected 64 hex digits");
   if (a->sgxs && measure_sgxs (a->sgxs, a->s.body.enclavehash, &err) < 0)
+    return sgx_tools_fail (&err);
+  if (a->layout.elf && measure_elf (a, &err) < 0)
     return sgx_tools_fail (&err);
   return 0;
 }

@@ -23,13 +23,14 @@ build() { # target sources...
 declare -A sources=([config]=container/config.c [process]=container/config.c
   [seccomp]=container/seccomp-program.c
   [resources]="container/cgroup-resources.c container/cgroup.c container/cgroup-devices.c"
-  [quote]=sgx/quote.c
+  [quote]=sgx/quote.c [elf]="sgx/elf-layout.c sgx/measure.c"
   [collateral]="sgx/dcap.c sgx/quote-signatures.c sgx/quote.c")
 # The recorded quotes seed the quote parser's corpus.
 vectors=${VECTORS_DIR:-$top/../shared/vectors}
 [ -d "$vectors" ] || vectors=/work/shared/vectors
 
-for target in config process seccomp resources quote collateral; do
+targets=${FUZZ_TARGETS:-config process seccomp resources quote collateral elf}
+for target in $targets; do
   # shellcheck disable=SC2046 # one word per source file
   if ! build "$target" "$here/fuzz-$target.c" $(printf "$top/lib/%s " ${sources[$target]}) \
     "$top/lib/common/error.c" "$top/lib/common/utils.c"; then
@@ -41,6 +42,10 @@ for target in config process seccomp resources quote collateral; do
   cp "$here/corpus/$target/"* "$work/corpus-$target/"
   if [ "$target" = quote ]; then
     for q in "$vectors"/*/quote.bin; do cp "$q" "$work/corpus-$target/$(basename "$(dirname "$q")").bin"; done
+  fi
+  if [ "$target" = elf ]; then # the unit tests' enclave image, built as meson builds it
+    clang -O2 -fPIC -shared -nostdlib -Wl,-e,enclave_entry -Wl,--build-id=none \
+      "$top/tests/unit/test-enclave.c" -o "$work/corpus-$target/test-enclave.so"
   fi
   if [ "$target" = collateral ]; then # the recorded TCB info and QE identity, mode byte first
     for f in "$vectors"/*/collateral/tcb_info.json; do

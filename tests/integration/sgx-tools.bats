@@ -115,6 +115,79 @@ key() {
 	[ "$status" -eq 1 ]
 }
 
+# A small ELF enclave image (as tests/unit/test-enclave.c), compiled once per test file.
+enclave_elf() {
+	[ -f "$BATS_FILE_TMPDIR/enclave.so" ] ||
+		cc -O2 -fPIC -shared -nostdlib -Wl,-e,enclave_entry -o "$BATS_FILE_TMPDIR/enclave.so" \
+			"$REPO_ROOT/tests/unit/test-enclave.c"
+	echo "$BATS_FILE_TMPDIR/enclave.so"
+}
+
+@test "measure --elf: flags and a --layout file give the same MRENCLAVE, the SGXS stream hashes to it" {
+	run sgx measure --elf "$(enclave_elf)" --heap-size 64K --stack-size 8K --threads 2 \
+		--ssa-frames 2 --sgxs-out "$TEST_DIR/enclave.sgxs"
+	[ "$status" -eq 0 ]
+	local mr="${lines[0]}"
+	[ ${#mr} -eq 64 ]
+	[ "$(sha256sum "$TEST_DIR/enclave.sgxs" | cut -d' ' -f1)" = "$mr" ]
+	run sgx measure "$TEST_DIR/enclave.sgxs"
+	[ "${lines[0]}" = "$mr" ]
+	echo '{"heap_size": "64K", "stack_size": 8192, "threads": 2, "ssa_frames": 2}' >"$TEST_DIR/layout.json"
+	run sgx measure --elf "$(enclave_elf)" --layout "$TEST_DIR/layout.json"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$mr" ]
+	# flags override the file; every parameter is measured
+	run sgx measure --elf "$(enclave_elf)" --layout "$TEST_DIR/layout.json" --threads 3
+	[ "${lines[0]}" != "$mr" ]
+	run sgx measure --elf "$(enclave_elf)" --layout "$TEST_DIR/layout.json" --unmeasured-heap
+	[ "${lines[0]}" != "$mr" ]
+}
+
+@test "measure --elf refuses a bad image, layout file or flag, naming it" {
+	run sgx measure --elf /etc/passwd
+	[ "$status" -eq 1 ]
+	assert_output_contains "/etc/passwd: ELF:"
+	head -c 200 "$(enclave_elf)" >"$TEST_DIR/cut.so"
+	run sgx measure --elf "$TEST_DIR/cut.so"
+	[ "$status" -eq 1 ]
+	assert_output_contains "program header"
+	echo '{"heap_size": "64K", "stacksize": 1}' >"$TEST_DIR/bad.json"
+	run sgx measure --elf "$(enclave_elf)" --layout "$TEST_DIR/bad.json"
+	[ "$status" -eq 1 ]
+	assert_output_contains "bad.json: layout: unknown field \`stacksize\`"
+	run sgx measure --elf "$(enclave_elf)" --heap-size 100
+	[ "$status" -eq 1 ]
+	assert_output_contains "heap_size"
+	run sgx measure --elf "$(enclave_elf)" --threads lots
+	[ "$status" -eq 1 ]
+	assert_output_contains "--threads"
+	run sgx measure --threads 2 "$SGXS"
+	[ "$status" -eq 1 ]
+	assert_output_contains "need --elf"
+	run sgx measure --elf "$TEST_DIR/missing.so"
+	[ "$status" -eq 1 ]
+	assert_output_contains "missing.so"
+}
+
+@test "sign --elf: ENCLAVEHASH is the measured image, attributes come from the layout file" {
+	run sgx measure --elf "$(enclave_elf)" --threads 2
+	local mr="${lines[0]}"
+	echo '{"threads": 2, "attributes": "06000000000000000700000000000000"}' >"$TEST_DIR/layout.json"
+	run sgx sign --key "$(key)" --elf "$(enclave_elf)" --layout "$TEST_DIR/layout.json" -o "$TEST_DIR/e.sig"
+	[ "$status" -eq 0 ]
+	run sgx dump -t sigstruct -f json "$TEST_DIR/e.sig"
+	[ "$(jq -r '.enclavehash, .attributes, .signature_valid' <<<"$output" | tr '\n' ' ')" = "$mr 06000000000000000700000000000000 true " ]
+	# --attributes wins over the layout file
+	run sgx sign --key "$(key)" --elf "$(enclave_elf)" --layout "$TEST_DIR/layout.json" \
+		--attributes 04000000000000000300000000000000 -o "$TEST_DIR/e2.sig"
+	[ "$status" -eq 0 ]
+	run sgx dump -t sigstruct -f json "$TEST_DIR/e2.sig"
+	[ "$(jq -r .attributes <<<"$output")" = 04000000000000000300000000000000 ]
+	run sgx sign --key "$(key)" --elf "$(enclave_elf)" --sgxs "$SGXS" -o "$TEST_DIR/x.sig"
+	[ "$status" -eq 1 ]
+	assert_output_contains "exactly one of"
+}
+
 @test "dump --type quote reads the recorded SGX v3 and TDX v4 quotes" {
 	run sgx dump --type quote --format json "$VECTORS/sgx-dcap-v3/quote.bin"
 	[ "$status" -eq 0 ]

@@ -4,6 +4,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "runelet.h"
 #include <signal.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -72,6 +73,7 @@ int rune_wait_attached (pid_t pid, const sigset_t *set, int master);
 struct rune_create_args
 {
   struct container_create_options opts;
+  struct enclave_container *enclave;
   bool detach;
   bool keep;
 };

@@ -37,13 +37,13 @@ static int signal_pipe_write = -1;
 
 /* ---------------------------------------------------------------- rune (parent) */
 
-/* The software TEE's state directory, bind-mounted read-only at the same path, as upstream
-   rune mounts /var/run/aesmd for SGX: the runtime reaches the platform from inside the
-   container. */
+/* The software TEE's state directory, bind-mounted at the same path, as upstream rune mounts
+   /var/run/aesmd for SGX: the runtime reaches the platform from inside the container. It is
+   writable (opening a platform takes its lock file): the software TEE protects nothing. */
 static void
 add_sim_mount (struct oci_config *config, const char *dir)
 {
-  static const char *const options[] = { "rbind", "ro", "nosuid", "nodev", "noexec", "rprivate" };
+  static const char *const options[] = { "rbind", "nosuid", "nodev", "noexec", "rprivate" };
   struct oci_mount *m;
   size_t n = sizeof (options) / sizeof (options[0]);
 
@@ -77,7 +77,7 @@ configure (void *data, const char *bundle, struct oci_config *config, bool *acti
     return 0;
   if (ec->config->platform == ENCLAVE_PLATFORM_SIM)
     {
-      /* Created (or its collateral renewed) here, by rune: the container sees it read-only. */
+      /* Created (or its collateral renewed) here, by rune, with the host's view of it. */
       if (sim_platform_open (ec->config->sim_dir, &platform, err) < 0)
         return ic_error_wrap (err, "software TEE `%s`", ec->config->sim_dir);
       sim_platform_free (platform);

@@ -296,7 +296,7 @@ serve_exec (struct enclave_container *ec, int sock, const agent_request *req)
 {
   cleanup_error ic_error_t err = NULL;
   cleanup_free char *path = NULL;
-  cleanup_strv char **env = NULL;
+  cleanup_strv char **env = NULL, **argv = NULL;
   struct exec_job job = { .ec = ec, .done_fd = -1 };
   int fds[3];
   struct pal_stdio_fds stdio;
@@ -309,10 +309,14 @@ serve_exec (struct enclave_container *ec, int sock, const agent_request *req)
       return;
     }
   stdio = (struct pal_stdio_fds){ fds[0], fds[1], fds[2] };
+  /* protobuf-c's repeated fields are counted, not NULL-terminated. */
+  argv = xmalloc0 ((req->exec->n_argv + 1) * sizeof (char *));
+  for (size_t i = 0; i < req->exec->n_argv; i++)
+    argv[i] = xstrdup (req->exec->argv[i]);
   env = xmalloc0 ((req->exec->n_env + 1) * sizeof (char *));
   for (size_t i = 0; i < req->exec->n_env; i++)
     env[i] = xstrdup (req->exec->env[i]);
-  path = find_in_path (req->exec->argv[0], env);
+  path = find_in_path (argv[0], env);
 
   pthread_mutex_lock (&ec->lock);
   if (ec->finished)
@@ -327,7 +331,7 @@ serve_exec (struct enclave_container *ec, int sock, const agent_request *req)
   else if (path == NULL)
     ic_error (&err, ENOENT, "exec: `%s` not found in PATH", req->exec->argv[0]);
   ok = err == NULL
-       && enclave_pal_create_process (ec->pal, path, req->exec->argv, env, &stdio, &job.pid, &err)
+       && enclave_pal_create_process (ec->pal, path, argv, env, &stdio, &job.pid, &err)
               == 0;
   pthread_mutex_unlock (&ec->lock);
   for (int i = 0; i < 3; i++)

@@ -142,32 +142,33 @@ enclave_bundle() {
 }
 
 @test "enclave: rune run exits 137 when the container is killed, 143 after a relayed TERM" {
-	local id pid
+	local id sig want job rc
 	set_cmd 'sleep 1000'
-	id="$(new_id)"
-	(rune run --bundle "$BUNDLE" "$id" </dev/null >"$TEST_DIR/run.out" 2>&1; echo $? >"$TEST_DIR/run.status") &
-	wait_for_status "$id" running
-	rune kill "$id" KILL
-	wait_for_file "$TEST_DIR/run.status"
-	[ "$(cat "$TEST_DIR/run.status")" -eq 137 ]
-	id="$(new_id)"
-	(rune run --bundle "$BUNDLE" "$id" </dev/null >"$TEST_DIR/run2.out" 2>&1; echo $? >"$TEST_DIR/run2.status") &
-	wait_for_status "$id" running
-	rune kill "$id" TERM
-	wait_for_file "$TEST_DIR/run2.status"
-	[ "$(cat "$TEST_DIR/run2.status")" -eq 143 ]
+	for sig in KILL TERM; do
+		want=137
+		[ "$sig" = TERM ] && want=143
+		id="$(new_id)"
+		rune run --bundle "$BUNDLE" "$id" </dev/null >"$TEST_DIR/run.out" 2>&1 &
+		job=$!
+		wait_for_status "$id" running
+		rune kill "$id" "$sig"
+		rc=0
+		wait "$job" || rc=$?
+		[ "$rc" -eq "$want" ] || fail "$sig: run exited with $rc: $(cat "$TEST_DIR/run.out")"
+	done
 }
 
 @test "enclave: signals to rune exec reach the exec'd process in the enclave" {
-	local id
+	local id job rc=0
 	set_cmd 'sleep 1000'
 	id="$(new_id)"
 	start_running "$id"
-	(rune exec "$id" sh -c 'echo $$ > /tmp/exec-ready; sleep 1000' >/dev/null 2>&1; echo $? >"$TEST_DIR/exec.status") &
+	rune exec "$id" sh -c 'echo $$ > /tmp/exec-ready; sleep 1000' </dev/null >"$TEST_DIR/exec.out" 2>&1 &
+	job=$!
 	wait_for_file "$ROOTFS/tmp/exec-ready"
 	pkill -TERM -f -- "exec $id sh" || true
-	wait_for_file "$TEST_DIR/exec.status"
-	[ "$(cat "$TEST_DIR/exec.status")" -eq 143 ]
+	wait "$job" || rc=$?
+	[ "$rc" -eq 143 ] || fail "exec exited with $rc: $(cat "$TEST_DIR/exec.out")"
 }
 
 @test "enclave: attest gives a local report of the enclave's identity" {

@@ -278,3 +278,11 @@ create_fails() {
 	assert_output_contains "on-sim"
 	assert_output_contains "software TEE"
 }
+
+@test "enclave: rune spec --enclave writes an enclave template" {
+	run rune spec --enclave --bundle "$TEST_DIR"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(jq -r '.annotations["enclave.type"]' "$TEST_DIR/config.json")" = sim ]
+	[[ "$(jq -r '.annotations["enclave.runtime.path"]' "$TEST_DIR/config.json")" == */liberpal-skeleton-v3.so ]]
+	[ "$(jq -r .process.cwd "$TEST_DIR/config.json")" = /run/rune ]
+}

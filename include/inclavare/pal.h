@@ -34,63 +34,64 @@
 #include <stdint.h>
 
 #ifdef __cplusplus
-extern "C" {
+extern "C"
+{
 #endif
 
 /* The highest version this header describes and rune accepts. */
 #define PAL_API_VERSION 3
 
-/* ------------------------------------------------------------------ v1 */
+  /* ------------------------------------------------------------------ v1 */
 
-/* pal_init's argument in v1 and v2. args is enclave.runtime.args with its commas turned into
-   spaces (runtime-specific options); log_level is enclave.runtime.loglevel, one of "trace",
-   "debug", "info", "warning", "error", "fatal", "panic", "off". */
-struct pal_attr_t
-{
-  const char *args;
-  const char *log_level;
-};
-typedef struct pal_attr_t pal_attr_v1_t;
+  /* pal_init's argument in v1 and v2. args is enclave.runtime.args with its commas turned into
+     spaces (runtime-specific options); log_level is enclave.runtime.loglevel, one of "trace",
+     "debug", "info", "warning", "error", "fatal", "panic", "off". */
+  struct pal_attr_t
+  {
+    const char *args;
+    const char *log_level;
+  };
+  typedef struct pal_attr_t pal_attr_v1_t;
 
-/* The payload's standard streams: file descriptors of the calling process, which the runtime
-   duplicates into the payload (it does not close them). */
-struct pal_stdio_fds
-{
-  int stdin, stdout, stderr;
-};
-typedef struct pal_stdio_fds pal_stdio_fds;
+  /* The payload's standard streams: file descriptors of the calling process, which the runtime
+     duplicates into the payload (it does not close them). */
+  struct pal_stdio_fds
+  {
+    int stdin, stdout, stderr;
+  };
+  typedef struct pal_stdio_fds pal_stdio_fds;
 
-/* pal_init's argument in v3: the v1 attributes, and a pre-built enclave handed over by the
-   enclave pool manager (fd and base address), or fd -1 and addr 0 when there is none. */
-struct pal_attr_v3_t
-{
-  pal_attr_v1_t attr_v1;
-  int fd;
-  uint64_t addr;
-};
-typedef struct pal_attr_v3_t pal_attr_v3_t;
+  /* pal_init's argument in v3: the v1 attributes, and a pre-built enclave handed over by the
+     enclave pool manager (fd and base address), or fd -1 and addr 0 when there is none. */
+  struct pal_attr_v3_t
+  {
+    pal_attr_v1_t attr_v1;
+    int fd;
+    uint64_t addr;
+  };
+  typedef struct pal_attr_v3_t pal_attr_v3_t;
 
-/* pal_create_process's argument: path and argv (NULL-terminated) of the payload, env its
-   environment (NULL-terminated, "NAME=value"), stdio its streams; the runtime stores the
-   process's id in *pid. The process is created but does not run until pal_exec. */
-struct pal_create_process_args
-{
-  const char *path;
-  const char **argv;
-  const char **env;
-  const struct pal_stdio_fds *stdio;
-  int *pid;
-};
-typedef struct pal_create_process_args pal_create_process_args;
+  /* pal_create_process's argument: path and argv (NULL-terminated) of the payload, env its
+     environment (NULL-terminated, "NAME=value"), stdio its streams; the runtime stores the
+     process's id in *pid. The process is created but does not run until pal_exec. */
+  struct pal_create_process_args
+  {
+    const char *path;
+    const char **argv;
+    const char **env;
+    const struct pal_stdio_fds *stdio;
+    int *pid;
+  };
+  typedef struct pal_create_process_args pal_create_process_args;
 
-/* pal_exec's argument (v2, v3): runs process pid, waits for it and stores its exit value in
+  /* pal_exec's argument (v2, v3): runs process pid, waits for it and stores its exit value in
    *exit_value: its exit status, or 128+N when signal N killed it. */
-struct pal_exec_args
-{
-  int pid;
-  int *exit_value;
-};
-typedef struct pal_exec_args pal_exec_args;
+  struct pal_exec_args
+  {
+    int pid;
+    int *exit_value;
+  };
+  typedef struct pal_exec_args pal_exec_args;
 
 /* The sizes rune passes to pal_get_local_report. */
 #define PAL_TARGETINFO_SIZE 512
@@ -105,21 +106,21 @@ typedef struct pal_exec_args pal_exec_args;
 #endif
 
 #if PAL_VERSION >= 2
-/* Returns the version the runtime implements: 1, 2 or 3. */
-int pal_get_version (void);
+  /* Returns the version the runtime implements: 1, 2 or 3. */
+  int pal_get_version (void);
 #endif
 
 /* Creates the enclave. 0, or -ENOENT (instance missing), -EINVAL, runtime-specific. */
 #if PAL_VERSION >= 3
-int pal_init (const pal_attr_v3_t *attr);
+  int pal_init (const pal_attr_v3_t *attr);
 #else
 int pal_init (const pal_attr_v1_t *attr);
 #endif
 
 #if PAL_VERSION == 1
-/* v1: runs path with argv (NULL-terminated; rune passes argv[0] as path) synchronously and
-   stores its exit value in *exit_code. There is no environment in v1. */
-int pal_exec (char *path, char *argv[], struct pal_stdio_fds *stdio, int *exit_code);
+  /* v1: runs path with argv (NULL-terminated; rune passes argv[0] as path) synchronously and
+     stores its exit value in *exit_code. There is no environment in v1. */
+  int pal_exec (char *path, char *argv[], struct pal_stdio_fds *stdio, int *exit_code);
 #else
 /* v2, v3: creates the process (it does not run until pal_exec) and stores its id in *pid. */
 int pal_create_process (struct pal_create_process_args *args);
@@ -131,29 +132,29 @@ int pal_kill (int pid, int sig);
 #endif
 
 #if PAL_VERSION >= 3
-/* v3: the enclave's REPORT (432 bytes) addressed to the enclave described by targetinfo
-   (a 512-byte TARGETINFO). *report_len holds the buffer size on entry and the report's size
-   on return; -EINVAL when a length is wrong. */
-int pal_get_local_report (void *targetinfo, int targetinfo_len, void *report, int *report_len);
+  /* v3: the enclave's REPORT (432 bytes) addressed to the enclave described by targetinfo
+     (a 512-byte TARGETINFO). *report_len holds the buffer size on entry and the report's size
+     on return; -EINVAL when a length is wrong. */
+  int pal_get_local_report (void *targetinfo, int targetinfo_len, void *report, int *report_len);
 #endif
 
-/* Releases the enclave. 0, or -ENOSYS. */
-int pal_destroy (void);
+  /* Releases the enclave. 0, or -ENOSYS. */
+  int pal_destroy (void);
 
-/* ------------------------------------------------------------------ function types */
+  /* ------------------------------------------------------------------ function types */
 
-/* What rune looks up with dlsym. pal_init's argument is a pal_attr_v1_t (v1, v2) or a
-   pal_attr_v3_t (v3); pal_exec's signature depends on the version. */
-typedef int (*pal_get_version_fn) (void);
-typedef int (*pal_init_fn) (const void *attr);
-typedef int (*pal_exec_v1_fn) (char *path, char *argv[], struct pal_stdio_fds *stdio,
-                               int *exit_code);
-typedef int (*pal_create_process_fn) (struct pal_create_process_args *args);
-typedef int (*pal_exec_fn) (struct pal_exec_args *args);
-typedef int (*pal_kill_fn) (int pid, int sig);
-typedef int (*pal_destroy_fn) (void);
-typedef int (*pal_get_local_report_fn) (void *targetinfo, int targetinfo_len, void *report,
-                                        int *report_len);
+  /* What rune looks up with dlsym. pal_init's argument is a pal_attr_v1_t (v1, v2) or a
+     pal_attr_v3_t (v3); pal_exec's signature depends on the version. */
+  typedef int (*pal_get_version_fn) (void);
+  typedef int (*pal_init_fn) (const void *attr);
+  typedef int (*pal_exec_v1_fn) (char *path, char *argv[], struct pal_stdio_fds *stdio,
+                                 int *exit_code);
+  typedef int (*pal_create_process_fn) (struct pal_create_process_args *args);
+  typedef int (*pal_exec_fn) (struct pal_exec_args *args);
+  typedef int (*pal_kill_fn) (int pid, int sig);
+  typedef int (*pal_destroy_fn) (void);
+  typedef int (*pal_get_local_report_fn) (void *targetinfo, int targetinfo_len, void *report,
+                                          int *report_len);
 
 #ifdef __cplusplus
 }

@@ -295,8 +295,8 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
              < 0
       || (s->enclave && s->enclave->load (s->enclave->data, &err) < 0)
       || rootfs_pivot (root_fd, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
-      || process_find_executable (config->process, &exe, &err) < 0
-      || pass_fds_to_rune (s, &err) < 0 || (s->enclave && enclave_enter (s, exe, &err) < 0))
+      || process_find_executable (config->process, &exe, &err) < 0 || pass_fds_to_rune (s, &err) < 0
+      || (s->enclave && enclave_enter (s, exe, &err) < 0))
     {
       sync_send_error (s->sync_fd, err);
       _exit (1);

@@ -46,8 +46,8 @@ agent_read_frame (int sock, uint8_t **buf, size_t *len, ic_error_t *err)
     {
       free (*buf);
       *buf = NULL;
-      return ic_error (err, n < 0 ? errno : EPROTO, "agent: %s", n < 0 ? "receive a message"
-                                                                        : "truncated message");
+      return ic_error (err, n < 0 ? errno : EPROTO, "agent: %s",
+                       n < 0 ? "receive a message" : "truncated message");
     }
   *len = size;
   return 0;
@@ -186,8 +186,9 @@ agent_recv_fds (int sock, int *fds, size_t n, ic_error_t *err)
   } u;
   char byte;
   struct iovec iov = { &byte, 1 };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof (u.buf) };
+  struct msghdr mh = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof (u.buf)
+  };
   size_t got = 0;
   ssize_t r;
 

@@ -30,8 +30,7 @@ const struct enclave_config_key enclave_config_keys[] = {
   [K_PLATFORM] = { "enclave.platform", "ENCLAVE_PLATFORM" },
   [K_RA_TYPE] = { "enclave.attestation.ra_type", "ENCLAVE_RA_TYPE" },
   [K_SPID] = { "enclave.attestation.ra_epid_spid", "ENCLAVE_RA_EPID_SPID" },
-  [K_SUBKEY]
-  = { "enclave.attestation.ra_epid_subscription_key", "ENCLAVE_RA_EPID_SUB_KEY" },
+  [K_SUBKEY] = { "enclave.attestation.ra_epid_subscription_key", "ENCLAVE_RA_EPID_SUB_KEY" },
   [K_COUNT] = { NULL, NULL },
 };
 
@@ -134,9 +133,8 @@ is_hex (const char *s, size_t len)
 }
 
 static int
-check_type (const struct value *type, const struct value *platform,
-            const struct enclave_host *host, void (*warn) (const char *msg),
-            struct enclave_config *c, ic_error_t *err)
+check_type (const struct value *type, const struct value *platform, const struct enclave_host *host,
+            void (*warn) (const char *msg), struct enclave_config *c, ic_error_t *err)
 {
   static const char *const sgx_devices[] = { "/dev/sgx_enclave", "/dev/sgx/enclave", "/dev/isgx" };
   bool sgx = false;
@@ -284,7 +282,8 @@ enclave_config_from_oci (struct oci_config *config, const char *bundle,
       c->sim_dir = xstrdup (dir && dir[0] ? dir : SIM_STATE_DIR);
       if (c->sim_dir[0] != '/')
         {
-          ic_error (err, EINVAL, "%s: `%s` must be an absolute path", SIM_STATE_DIR_ENV, c->sim_dir);
+          ic_error (err, EINVAL, "%s: `%s` must be an absolute path", SIM_STATE_DIR_ENV,
+                    c->sim_dir);
           goto out;
         }
     }
@@ -391,7 +390,7 @@ enclave_config_from_json (const char *text, size_t len, struct enclave_config **
   platform = get_string (o, "platform");
   json_object_put (o);
   c->platform = platform && strcmp (platform, "hardware") == 0 ? ENCLAVE_PLATFORM_SGX
-                                                                : ENCLAVE_PLATFORM_SIM;
+                                                               : ENCLAVE_PLATFORM_SIM;
   if (c->type == NULL || c->runtime_path == NULL || c->loglevel == NULL
       || (c->platform == ENCLAVE_PLATFORM_SIM && c->sim_dir == NULL))
     {

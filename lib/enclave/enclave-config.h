@@ -21,12 +21,12 @@ enum enclave_platform
 
 struct enclave_config
 {
-  char *type;          /* sim, intelSgx */
-  char *runtime_path;  /* absolute host path of the PAL */
-  char *runtime_args;  /* as given, commas included */
-  char *loglevel;      /* trace ... off; default info */
-  char *ra_type;       /* NULL, ecdsa, epidUnlinkable, epidLinkable */
-  char *ra_epid_spid;  /* 32 hex digits, epid only */
+  char *type;         /* sim, intelSgx */
+  char *runtime_path; /* absolute host path of the PAL */
+  char *runtime_args; /* as given, commas included */
+  char *loglevel;     /* trace ... off; default info */
+  char *ra_type;      /* NULL, ecdsa, epidUnlinkable, epidLinkable */
+  char *ra_epid_spid; /* 32 hex digits, epid only */
   char *ra_epid_subscription_key;
   enum enclave_platform platform;
   char *sim_dir; /* ENCLAVE_PLATFORM_SIM: the sim platform's state directory on the host */

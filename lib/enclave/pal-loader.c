@@ -73,7 +73,8 @@ enclave_pal_open (const char *path, struct enclave_pal **out, ic_error_t *err)
       || (pal->version >= 2
           && (require (pal, pal->create_process, "pal_create_process", err) < 0
               || require (pal, pal->kill, "pal_kill", err) < 0))
-      || (pal->version >= 3 && require (pal, pal->get_local_report, "pal_get_local_report", err) < 0))
+      || (pal->version >= 3
+          && require (pal, pal->get_local_report, "pal_get_local_report", err) < 0))
     goto fail;
   *out = pal;
   return 0;
@@ -101,14 +102,14 @@ check (const struct enclave_pal *pal, const char *call, int ret, ic_error_t *err
     return 0;
   if (ret < 0 && ret > -4096)
     return ic_error (err, -ret, "enclave runtime `%s`: %s() failed with %d", pal->path, call, ret);
-  return ic_error (err, EPROTO,
-                   "enclave runtime `%s`: %s() returned %d, which is neither 0 nor a negative errno",
-                   pal->path, call, ret);
+  return ic_error (
+      err, EPROTO,
+      "enclave runtime `%s`: %s() returned %d, which is neither 0 nor a negative errno", pal->path,
+      call, ret);
 }
 
 int
-enclave_pal_init (struct enclave_pal *pal, const char *args, const char *log_level,
-                  ic_error_t *err)
+enclave_pal_init (struct enclave_pal *pal, const char *args, const char *log_level, ic_error_t *err)
 {
   pal_attr_v3_t attr = { .attr_v1 = { .args = args, .log_level = log_level }, .fd = -1, .addr = 0 };
   /* v1 and v2 get the first member alone, which is the same address. */
@@ -120,11 +121,9 @@ enclave_pal_create_process (struct enclave_pal *pal, const char *path, char *con
                             char *const *env, const struct pal_stdio_fds *stdio, int *pid,
                             ic_error_t *err)
 {
-  struct pal_create_process_args a = { .path = path,
-                                       .argv = (const char **)argv,
-                                       .env = (const char **)env,
-                                       .stdio = stdio,
-                                       .pid = pid };
+  struct pal_create_process_args a = {
+    .path = path, .argv = (const char **)argv, .env = (const char **)env, .stdio = stdio, .pid = pid
+  };
   if (pal->create_process == NULL)
     return ic_error (err, ENOSYS, "enclave runtime `%s`: PAL API v%d has no pal_create_process",
                      pal->path, pal->version);
@@ -148,8 +147,7 @@ enclave_pal_exec_v1 (struct enclave_pal *pal, const char *path, char *const *arg
   struct pal_stdio_fds fds = *stdio;
   if (pal->exec_v1 == NULL)
     return ic_error (err, ENOSYS, "enclave runtime `%s`: not a PAL API v1 runtime", pal->path);
-  return check (pal, "pal_exec", pal->exec_v1 ((char *)path, (char **)argv, &fds, exit_value),
-                err);
+  return check (pal, "pal_exec", pal->exec_v1 ((char *)path, (char **)argv, &fds, exit_value), err);
 }
 
 int
@@ -184,8 +182,9 @@ enclave_pal_get_local_report (struct enclave_pal *pal, const uint8_t targetinfo[
       < 0)
     return -1;
   if (len != PAL_REPORT_SIZE)
-    return ic_error (err, EPROTO,
-                     "enclave runtime `%s`: pal_get_local_report() returned a %d-byte report, not %d",
-                     pal->path, len, PAL_REPORT_SIZE);
+    return ic_error (
+        err, EPROTO,
+        "enclave runtime `%s`: pal_get_local_report() returned a %d-byte report, not %d", pal->path,
+        len, PAL_REPORT_SIZE);
   return 0;
 }

@@ -62,8 +62,7 @@ add_sim_mount (struct oci_config *config, const char *dir)
 }
 
 static int
-configure (void *data, const char *bundle, struct oci_config *config, bool *active,
-           ic_error_t *err)
+configure (void *data, const char *bundle, struct oci_config *config, bool *active, ic_error_t *err)
 {
   struct enclave_container *ec = data;
   struct sim_platform *platform = NULL;
@@ -331,14 +330,16 @@ serve_exec (struct enclave_container *ec, int sock, const agent_request *req)
   else if (path == NULL)
     ic_error (&err, ENOENT, "exec: `%s` not found in PATH", req->exec->argv[0]);
   ok = err == NULL
-       && enclave_pal_create_process (ec->pal, path, argv, env, &stdio, &job.pid, &err)
-              == 0;
+       && enclave_pal_create_process (ec->pal, path, argv, env, &stdio, &job.pid, &err) == 0;
   pthread_mutex_unlock (&ec->lock);
   for (int i = 0; i < 3; i++)
     close (fds[i]);
   if (!ok)
     {
-      respond_exec (sock, err->status == ENOENT ? 127 : err->status == EACCES ? 126 : 1,
+      respond_exec (sock,
+                    err->status == ENOENT   ? 127
+                    : err->status == EACCES ? 126
+                                            : 1,
                     ic_error_message (err));
       return;
     }
@@ -480,8 +481,7 @@ init (void *data, int init_fd, ic_error_t *err)
 }
 
 static int
-run (void *data, int fifo_fd, char *const *argv, char *const *env, const char *exe,
-     ic_error_t *err)
+run (void *data, int fifo_fd, char *const *argv, char *const *env, const char *exe, ic_error_t *err)
 {
   struct enclave_container *ec = data;
   struct pal_stdio_fds stdio = { 0, 1, 2 };
@@ -526,12 +526,9 @@ enclave_container_new (const struct enclave_host *host, void (*warn) (const char
   ec->agent_fd = -1;
   ec->signal_pipe[0] = ec->signal_pipe[1] = -1;
   pthread_mutex_init (&ec->lock, NULL);
-  ec->hooks = (struct container_enclave){ .data = ec,
-                                          .configure = configure,
-                                          .prepare = prepare,
-                                          .load = load,
-                                          .init = init,
-                                          .run = run };
+  ec->hooks = (struct container_enclave){
+    .data = ec, .configure = configure, .prepare = prepare, .load = load, .init = init, .run = run
+  };
   return ec;
 }
 

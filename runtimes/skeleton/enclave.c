@@ -17,7 +17,12 @@ skel_image_load (const char *path, struct sgx_layout *out, ic_error_t *err)
 
   if (read_file_at (AT_FDCWD, path, IMAGE_MAX_SIZE, &data, &len, err) < 0)
     return ic_error_wrap (err, "enclave image");
-  if (len >= 4 && memcmp (data, "\x7f" "ELF", 4) == 0)
+  if (len >= 4
+      && memcmp (data,
+                 "\x7f"
+                 "ELF",
+                 4)
+             == 0)
     return ic_error (err, ENOTSUP,
                      "enclave image `%s`: ELF images are not measured by this build yet (the "
                      "SGX core has no sgx_layout_from_elf); give an SGXS stream",

@@ -96,8 +96,10 @@ init (const pal_attr_v1_t *attr, int fd, uint64_t addr)
       sigstruct = xstrdup (t + 10);
     else
       {
-        say (L_ERROR, "pal_init: unknown or repeated argument `%s` (expected image=PATH, "
-                      "sigstruct=PATH, debug, no-epm)", t);
+        say (L_ERROR,
+             "pal_init: unknown or repeated argument `%s` (expected image=PATH, "
+             "sigstruct=PATH, debug, no-epm)",
+             t);
         return -EINVAL;
       }
 

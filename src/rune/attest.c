@@ -164,8 +164,9 @@ rune_attest (struct rune_globals *g, int argc, char **argv)
   id = argv[optind];
   if (strcmp (quote_type, "ecdsa") && strcmp (quote_type, "epidUnlinkable")
       && strcmp (quote_type, "epidLinkable"))
-    return rune_usage_error ("attest", "--quote-type: `%s` is not ecdsa, epidUnlinkable or "
-                                       "epidLinkable",
+    return rune_usage_error ("attest",
+                             "--quote-type: `%s` is not ecdsa, epidUnlinkable or "
+                             "epidLinkable",
                              quote_type);
   if (is_ra && strcmp (quote_type, "ecdsa"))
     return rune_usage_error ("attest",

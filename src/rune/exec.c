@@ -289,19 +289,19 @@ load_process (struct rune_globals *g, struct exec_args *a, char **command, struc
 static int
 check_enclave_options (const struct exec_args *a)
 {
-  const char *bad = a->tty                      ? "--tty"
-                    : a->detach                 ? "--detach"
-                    : a->opts.console_socket    ? "--console-socket"
-                    : a->cwd                    ? "--cwd"
-                    : a->user                   ? "--user"
-                    : a->gids_len               ? "--additional-gids"
-                    : a->caps_len               ? "--cap"
-                    : a->no_new_privs           ? "--no-new-privs"
-                    : a->apparmor               ? "--apparmor"
-                    : a->label                  ? "--process-label"
-                    : a->opts.pid_file          ? "--pid-file"
-                    : a->opts.preserve_fds      ? "--preserve-fds"
-                                                : NULL;
+  const char *bad = a->tty                   ? "--tty"
+                    : a->detach              ? "--detach"
+                    : a->opts.console_socket ? "--console-socket"
+                    : a->cwd                 ? "--cwd"
+                    : a->user                ? "--user"
+                    : a->gids_len            ? "--additional-gids"
+                    : a->caps_len            ? "--cap"
+                    : a->no_new_privs        ? "--no-new-privs"
+                    : a->apparmor            ? "--apparmor"
+                    : a->label               ? "--process-label"
+                    : a->opts.pid_file       ? "--pid-file"
+                    : a->opts.preserve_fds   ? "--preserve-fds"
+                                             : NULL;
   if (bad)
     return rune_usage_error ("exec",
                              "%s: not supported in an enclave container (the process runs in "

@@ -13,10 +13,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-_Static_assert (sizeof (struct pal_create_process_args) == 40, "five 8-byte fields");
-_Static_assert (offsetof (struct pal_exec_args, exit_value) == 8, "natural alignment");
-_Static_assert (offsetof (struct pal_attr_v3_t, fd) == 16, "v1 attributes first");
-_Static_assert (offsetof (struct pal_attr_v3_t, addr) == 24, "natural alignment");
+_Static_assert(sizeof (struct pal_create_process_args) == 40, "five 8-byte fields");
+_Static_assert(offsetof (struct pal_exec_args, exit_value) == 8, "natural alignment");
+_Static_assert(offsetof (struct pal_attr_v3_t, fd) == 16, "v1 attributes first");
+_Static_assert(offsetof (struct pal_attr_v3_t, addr) == 24, "natural alignment");
 
 static bool sgx_present;
 static bool
@@ -160,8 +160,8 @@ intel_sgx_on_sim_or_hardware (void **state)
 static void
 state_round_trip (void **state)
 {
-  struct oci_config *c = make ("{\"enclave.type\":\"sim\",\"enclave.runtime.path\":\"/bin/sh\"}",
-                               NULL);
+  struct oci_config *c
+      = make ("{\"enclave.type\":\"sim\",\"enclave.runtime.path\":\"/bin/sh\"}", NULL);
   struct enclave_config *e = NULL, *back = NULL;
   cleanup_error ic_error_t err = NULL;
   json_object *o;
@@ -194,7 +194,8 @@ agent_requests_are_checked (void **state)
 {
   LibenclaveProto__AgentServiceRequest__Execute e
       = LIBENCLAVE_PROTO__AGENT_SERVICE_REQUEST__EXECUTE__INIT;
-  LibenclaveProto__AgentServiceRequest__Kill k = LIBENCLAVE_PROTO__AGENT_SERVICE_REQUEST__KILL__INIT;
+  LibenclaveProto__AgentServiceRequest__Kill k
+      = LIBENCLAVE_PROTO__AGENT_SERVICE_REQUEST__KILL__INIT;
   LibenclaveProto__AgentServiceRequest__Attest a
       = LIBENCLAVE_PROTO__AGENT_SERVICE_REQUEST__ATTEST__INIT;
   agent_request r = LIBENCLAVE_PROTO__AGENT_SERVICE_REQUEST__INIT;

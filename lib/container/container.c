@@ -162,10 +162,13 @@ create_in_dir (const struct container_runtime *rt, const struct container_create
                struct container_dir *dir, const struct oci_config *config, const char *raw,
                struct container_state *state, struct spawn *spawn, ic_error_t *err)
 {
-  cleanup_close int fifo_fd = -1, state_dirfd = -1;
+  cleanup_close int fifo_fd = -1, state_dirfd = -1, enclave_fd = -1;
   cleanup_free char *json = NULL;
 
   if (write_file_at (dir->dirfd, STATE_CONFIG_FILE, raw, strlen (raw), 0600, err) < 0)
+    return -1;
+  if (spawn->enclave
+      && spawn->enclave->prepare (spawn->enclave->data, dir->dirfd, &enclave_fd, err) < 0)
     return -1;
   if (mkfifoat (dir->dirfd, STATE_EXEC_FIFO, 0600) < 0)
     return ic_error (err, errno, "mkfifo `%s/%s`", dir->path, STATE_EXEC_FIFO);
@@ -185,9 +188,14 @@ create_in_dir (const struct container_runtime *rt, const struct container_create
   spawn->fifo_fd = fifo_fd;
   spawn->state_dirfd = state_dirfd;
   spawn->lock_fd = dir->dirfd;
+  spawn->enclave_fd = enclave_fd;
   if (spawn_start (spawn, err) < 0)
     return -1;
   close (steal_fd (&fifo_fd));
+  /* Only the init serves the enclave's agent socket. */
+  if (enclave_fd >= 0)
+    close (steal_fd (&enclave_fd));
+  spawn->enclave_fd = -1;
   state->pid = spawn->pid;
   state->pid_start_time = process_start_time (spawn->pid);
   if (container_state_write (dir, state, err) < 0 || spawn_wait_runtime_ready (spawn, err) < 0)
@@ -214,9 +222,12 @@ container_create (const struct container_runtime *rt, const struct container_cre
   cleanup_container_dir struct container_dir dir = { .dirfd = -1 };
   struct container_state state = { 0 };
   cleanup_seccomp_program struct seccomp_program *seccomp = NULL;
-  struct spawn spawn = { .pid = -1, .sync_fd = -1, .terminal_master = -1 };
+  struct spawn spawn = { .pid = -1, .sync_fd = -1, .terminal_master = -1, .enclave_fd = -1 };
+  bool enclave = false;
 
   if (load_bundle (opts->bundle, &bundle, &raw, &config, err) < 0
+      || (opts->enclave
+          && opts->enclave->configure (opts->enclave->data, bundle, config, &enclave, err) < 0)
       || spawn_validate (config, rt->warn, err) < 0
       || terminal_check_options (config->process->terminal, opts->console_socket,
                                  opts->terminal_master != NULL, err)
@@ -241,6 +252,7 @@ container_create (const struct container_runtime *rt, const struct container_cre
   spawn.seccomp = seccomp;
   spawn.no_pivot = opts->no_pivot;
   spawn.preserve_fds = opts->preserve_fds;
+  spawn.enclave = enclave ? opts->enclave : NULL;
   if (create_in_dir (rt, opts, &dir, config, raw, &state, &spawn, err) < 0)
     {
       spawn_abort (&spawn);

@@ -3,6 +3,7 @@
 #ifndef CONTAINER_CONTAINER_H
 #define CONTAINER_CONTAINER_H
 
+#include "enclave-hooks.h"
 #include "error.h"
 #include "state.h"
 #include <json-c/json.h>
@@ -29,6 +30,8 @@ struct container_create_options
      when terminal_master is not NULL, to the caller (an attached `rune run`). */
   const char *console_socket;
   int *terminal_master;
+  /* Enclave support (lib/enclave): NULL runs every bundle as a plain container. */
+  const struct container_enclave *enclave;
 };
 
 /* create: the process waits for start; *pid is its pid (rune is its parent). */

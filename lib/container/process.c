@@ -229,7 +229,7 @@ check_cwd_in_root (const char *cwd, ic_error_t *err)
 }
 
 int
-process_exec (const struct process_exec *pe, ic_error_t *err)
+process_enter (const struct process_exec *pe, ic_error_t *err)
 {
   const struct oci_process *p = pe->process;
   const struct oci_capabilities *c = &p->capabilities;
@@ -255,6 +255,16 @@ process_exec (const struct process_exec *pe, ic_error_t *err)
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return ic_error (err, errno, "process.noNewPrivileges");
   if (p->no_new_privileges && load_seccomp (pe->seccomp, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+process_exec (const struct process_exec *pe, ic_error_t *err)
+{
+  const struct oci_process *p = pe->process;
+
+  if (process_enter (pe, err) < 0)
     return -1;
   /* No fd of ours may reach the container (CVE-2024-21626): all beyond the preserved ones
      become close-on-exec. */

@@ -25,6 +25,9 @@ int process_validate (const struct oci_process *p, void (*warn) (const char *msg
 int process_find_executable (const struct oci_process *p, char **out, ic_error_t *err);
 /* process.rlimits and process.oomScoreAdj, for the calling process. */
 int process_set_limits (const struct oci_process *p, ic_error_t *err);
+/* Applies everything but the exec: the calling process becomes the OCI process (the
+   init-runelet of an enclave container stays rune's binary, as the container's user). */
+int process_enter (const struct process_exec *pe, ic_error_t *err);
 /* Applies everything and execs; returns only on failure. */
 int process_exec (const struct process_exec *pe, ic_error_t *err);
 /* Exit status for a process that failed before exec: 127 not found, 126 not executable. */

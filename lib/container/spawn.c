@@ -132,9 +132,9 @@ bring_up_loopback (const struct oci_config *config, ic_error_t *err)
   return 0;
 }
 
-/* Blocks until `rune start` writes to the exec FIFO. */
+/* Blocks until `rune start` writes to the exec FIFO; `rune start` returns once it is closed. */
 static int
-wait_for_start (int fifo_fd, ic_error_t *err)
+wait_for_start (int fifo_fd, bool close_fifo, ic_error_t *err)
 {
   struct pollfd p = { .fd = fifo_fd, .events = POLLIN };
   char c;
@@ -144,7 +144,8 @@ wait_for_start (int fifo_fd, ic_error_t *err)
       return ic_error (err, errno, "wait on the exec FIFO");
   if (read (fifo_fd, &c, 1) != 1)
     return ic_error (err, errno, "read the exec FIFO");
-  close (fifo_fd);
+  if (close_fifo)
+    close (fifo_fd);
   return 0;
 }
 
@@ -190,25 +191,30 @@ pass_fds_to_rune (const struct spawn *s, ic_error_t *err)
   return sync_expect (s->sync_fd, SYNC_SECCOMP_DONE, &msg, err);
 }
 
+static struct process_exec
+process_of (const struct spawn *s, const char *exe)
+{
+  return (struct process_exec){ .process = s->config->process,
+                                .seccomp = seccomp_at_exec (s),
+                                .has_personality = s->config->linux_.has_personality,
+                                .personality = s->config->linux_.personality,
+                                .preserve_fds = s->preserve_fds,
+                                .exe = exe };
+}
+
 /* After `rune start`: startContainer hooks, then become the user process. */
 static int
 start_process (const struct spawn *s, const char *state_json, const char *exe, ic_error_t *err)
 {
-  const struct oci_process *p = s->config->process;
+  struct process_exec pe = process_of (s, exe);
 
-  if (wait_for_start (s->fifo_fd, err) < 0)
+  if (wait_for_start (s->fifo_fd, true, err) < 0)
     return -1;
   if (hooks_run (&s->config->hooks[OCI_HOOK_START_CONTAINER], OCI_HOOK_START_CONTAINER, state_json,
                  err)
       < 0)
     return -1;
-  return process_exec (&(struct process_exec){ .process = p,
-                                               .seccomp = seccomp_at_exec (s),
-                                               .has_personality = s->config->linux_.has_personality,
-                                               .personality = s->config->linux_.personality,
-                                               .preserve_fds = s->preserve_fds,
-                                               .exe = exe },
-                       err);
+  return process_exec (&pe, err);
 }
 
 static void
@@ -227,6 +233,40 @@ reset_signals (void)
     signal (sig, SIG_DFL);
   sigemptyset (&all);
   sigprocmask (SIG_SETMASK, &all, NULL);
+}
+
+/* An enclave container's init-runelet, created: it became the container's user and created
+   the enclave (`rune create` returns only now). */
+static int
+enclave_enter (const struct spawn *s, const char *exe, ic_error_t *err)
+{
+  struct process_exec pe = process_of (s, exe);
+  if (process_enter (&pe, err) < 0)
+    return -1;
+  return s->enclave->init (s->enclave->data, s->enclave_fd, err);
+}
+
+/* After `rune start`: the init-runelet runs the payload in the enclave and exits with its
+   exit value. The FIFO stays open until the payload exists, so `rune start` reports a
+   payload that could not be created. */
+static void __attribute__ ((noreturn))
+enclave_start (const struct spawn *s, const char *state_json, const char *exe)
+{
+  cleanup_error ic_error_t err = NULL;
+  int status;
+
+  if (wait_for_start (s->fifo_fd, false, &err) < 0
+      || hooks_run (&s->config->hooks[OCI_HOOK_START_CONTAINER], OCI_HOOK_START_CONTAINER,
+                    state_json, &err)
+             < 0)
+    status = -1;
+  else
+    status = s->enclave->run (s->enclave->data, s->fifo_fd, s->config->process->args,
+                              s->config->process->env, exe, &err);
+  if (status >= 0)
+    _exit (status);
+  report_start_error (s, err);
+  _exit (1);
 }
 
 static void __attribute__ ((noreturn)) container_init (struct spawn *s)
@@ -253,9 +293,10 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
       || hooks_run (&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,
                     msg.payload, &err)
              < 0
+      || (s->enclave && s->enclave->load (s->enclave->data, &err) < 0)
       || rootfs_pivot (root_fd, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
-      || process_find_executable (config->process, &exe, &err) < 0
-      || pass_fds_to_rune (s, &err) < 0)
+      || process_find_executable (config->process, &exe, &err) < 0 || pass_fds_to_rune (s, &err) < 0
+      || (s->enclave && enclave_enter (s, exe, &err) < 0))
     {
       sync_send_error (s->sync_fd, err);
       _exit (1);
@@ -266,6 +307,8 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
   if (sync_send (s->sync_fd, SYNC_CREATED, 0, NULL, &err) < 0)
     _exit (1);
   close (s->sync_fd);
+  if (s->enclave)
+    enclave_start (s, msg.payload, exe);
   start_process (s, msg.payload, exe, &err);
   report_start_error (s, err);
   _exit (process_exec_failure_status (err));

@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "enclave-hooks.h"
 #include "seccomp-program.h"
 #include <stdbool.h>
 #include <sys/types.h>
@@ -25,6 +26,8 @@ struct spawn
   const struct seccomp_program *seccomp; /* NULL: none */
   bool no_pivot;
   int preserve_fds;
+  const struct container_enclave *enclave; /* NULL: a plain container */
+  int enclave_fd;                          /* the fd the enclave's init keeps, or -1 */
   /* set by spawn_start */
   pid_t pid;
   int sync_fd;

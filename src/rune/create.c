@@ -95,6 +95,9 @@ rune_parse_create_args (const char *verb, int argc, char **argv, const char *ver
   if (rune_want_args (verb, argc - optind, 1, 1))
     return 1;
   args->opts.id = argv[optind];
+  /* A bundle asking for an enclave (enclave.type) becomes an enclave container. */
+  args->enclave = enclave_container_new (NULL, rune_warn);
+  args->opts.enclave = enclave_container_hooks (args->enclave);
   return 0;
 }
 
@@ -104,10 +107,13 @@ rune_create (struct rune_globals *g, int argc, char **argv)
   struct rune_create_args args = { 0 };
   cleanup_error ic_error_t err = NULL;
   pid_t pid;
+  int ret;
 
   if (rune_parse_create_args ("create", argc, argv, usage, &args))
     return 1;
-  if (container_create (&g->rt, &args.opts, &pid, &err) < 0)
+  ret = container_create (&g->rt, &args.opts, &pid, &err);
+  enclave_container_free (args.enclave);
+  if (ret < 0)
     return rune_fail (&err);
   ic_debug ("created container %s, pid %d", args.opts.id, pid);
   return 0;

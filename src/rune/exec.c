@@ -1,4 +1,5 @@
 /* rune exec: run a new process in a running container. */
+#include "client.h"
 #include "exec.h"
 #include "log.h"
 #include "rune.h"
@@ -17,6 +18,9 @@ static const char usage[]
       "container's own process (user, capabilities, no_new_privs, the container's seccomp\n"
       "profile) unless the options change it. Without --detach rune waits for it, relays\n"
       "signals and exits with its status (128+N when killed by signal N).\n"
+      "In an enclave container the process runs in the container's enclave, through its\n"
+      "enclave runtime (pal_create_process, pal_exec, signals by pal_kill); only the\n"
+      "command, --env and --process's args and env apply there.\n"
       "\n"
       "Options:\n"
       "  -p, --process FILE        the process as OCI process JSON (config.md); - for stdin.\n"
@@ -280,6 +284,84 @@ load_process (struct rune_globals *g, struct exec_args *a, char **command, struc
   return 0;
 }
 
+/* The options a process in the enclave cannot honour: it is created by the enclave runtime in
+   the init-runelet's context, through the agent socket. */
+static int
+check_enclave_options (const struct exec_args *a)
+{
+  const char *bad = a->tty                   ? "--tty"
+                    : a->detach              ? "--detach"
+                    : a->opts.console_socket ? "--console-socket"
+                    : a->cwd                 ? "--cwd"
+                    : a->user                ? "--user"
+                    : a->gids_len            ? "--additional-gids"
+                    : a->caps_len            ? "--cap"
+                    : a->no_new_privs        ? "--no-new-privs"
+                    : a->apparmor            ? "--apparmor"
+                    : a->label               ? "--process-label"
+                    : a->opts.pid_file       ? "--pid-file"
+                    : a->opts.preserve_fds   ? "--preserve-fds"
+                                             : NULL;
+  if (bad)
+    return rune_usage_error ("exec",
+                             "%s: not supported in an enclave container (the process runs in "
+                             "its enclave with the container's user; arguments and environment "
+                             "can be given)",
+                             bad);
+  return 0;
+}
+
+/* process.env without the variables that configured the enclave. */
+static void
+drop_enclave_env (char **env)
+{
+  size_t w = 0;
+  for (size_t r = 0; env && env[r]; r++)
+    {
+      bool ours = false;
+      for (const struct enclave_config_key *k = enclave_config_keys; k->variable; k++)
+        if (has_prefix (env[r], k->variable) && env[r][strlen (k->variable)] == '=')
+          ours = true;
+      if (ours)
+        free (env[r]);
+      else
+        env[w++] = env[r];
+    }
+  if (env)
+    env[w] = NULL;
+}
+
+static int
+exec_in_enclave (struct rune_globals *g, struct exec_args *a, char **command)
+{
+  struct oci_process *process = NULL;
+  cleanup_error ic_error_t err = NULL;
+  int status = 1, exit_code;
+  sigset_t set;
+
+  if (check_enclave_options (a))
+    return 1;
+  if (load_process (g, a, command, &process, &err) < 0)
+    return err ? rune_fail (&err) : 1;
+  if (process->terminal)
+    {
+      oci_process_free (process);
+      return rune_usage_error ("exec", "--process: terminal: not supported in an enclave "
+                                       "container");
+    }
+  drop_enclave_env (process->env);
+  rune_relayed_signals (&set);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  if (enclave_client_exec (g->rt.root, a->opts.id, process->args, process->env, &set, &exit_code,
+                           &err)
+      < 0)
+    status = rune_fail (&err);
+  else
+    status = exit_code;
+  oci_process_free (process);
+  return status;
+}
+
 int
 rune_exec (struct rune_globals *g, int argc, char **argv)
 {
@@ -292,6 +374,20 @@ rune_exec (struct rune_globals *g, int argc, char **argv)
 
   if (parse_args (argc, argv, &a))
     goto out;
+  {
+    struct enclave_config *enclave = NULL;
+    if (enclave_client_config (g->rt.root, a.opts.id, &enclave, &err) < 0)
+      {
+        status = rune_fail (&err);
+        goto out;
+      }
+    if (enclave)
+      {
+        enclave_config_free (enclave);
+        status = exec_in_enclave (g, &a, argv + optind + 1);
+        goto out;
+      }
+  }
   if (load_process (g, &a, argv + optind + 1, &process, &err) < 0)
     {
       status = err ? rune_fail (&err) : 1;

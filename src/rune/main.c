@@ -31,6 +31,8 @@ static const char usage_text[]
       "  update    change a container's resource limits\n"
       "  events    print a container's statistics and OOM events as JSON lines\n"
       "  features  print the OCI features this rune recognizes, as JSON\n"
+      "  attest    evidence of an enclave container's enclave (a report, or with --isRA a\n"
+      "            verified quote)\n"
       "  checkpoint, restore  not supported (they need CRIU): a clear error\n"
       "\n"
       "Global options:\n"
@@ -60,7 +62,7 @@ static const struct
   { "pause", rune_pause },     { "resume", rune_resume },
   { "ps", rune_ps },           { "update", rune_update },
   { "events", rune_events },   { "checkpoint", rune_checkpoint },
-  { "restore", rune_restore },
+  { "restore", rune_restore }, { "attest", rune_attest },
 };
 
 int

@@ -4,6 +4,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "runelet.h"
 #include <signal.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -33,6 +34,7 @@ int rune_update (struct rune_globals *g, int argc, char **argv);
 int rune_events (struct rune_globals *g, int argc, char **argv);
 int rune_checkpoint (struct rune_globals *g, int argc, char **argv);
 int rune_restore (struct rune_globals *g, int argc, char **argv);
+int rune_attest (struct rune_globals *g, int argc, char **argv);
 
 /* Logs the error (and prints it on stderr when the log goes elsewhere); returns exit code 1. */
 int rune_fail (ic_error_t *err);
@@ -72,6 +74,7 @@ int rune_wait_attached (pid_t pid, const sigset_t *set, int master);
 struct rune_create_args
 {
   struct container_create_options opts;
+  struct enclave_container *enclave;
   bool detach;
   bool keep;
 };

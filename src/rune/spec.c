@@ -1,6 +1,9 @@
 /* rune spec: write a config.json template, as runc spec does. */
 #include "rune.h"
+#include "buildconfig.h"
 #include "utils.h"
+#include <json-c/json.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,11 +19,15 @@ static const char usage[]
       "Options:\n"
       "  -b, --bundle DIR   write DIR/config.json (default: current directory)\n"
       "      --rootless     a template for a user namespace mapping your own uid and gid\n"
+      "      --enclave      a template for an enclave container: the skeleton enclave runtime\n"
+      "                     (PAL API v3) on the software TEE, image encl.sgxs and SIGSTRUCT\n"
+      "                     encl.ss in the rootfs's /run/rune (see docs/enclave.md)\n"
       "  -h, --help         show this help\n";
 
 static const struct option options[] = {
   { "bundle", required_argument, NULL, 'b' },
   { "rootless", no_argument, NULL, 'r' },
+  { "enclave", no_argument, NULL, 'e' },
   { "help", no_argument, NULL, 'h' },
   { NULL, 0, NULL, 0 },
 };
@@ -100,6 +107,31 @@ render (bool rootless)
   return xasprintf ("%s%s%s", head, namespaces, template_masks);
 }
 
+/* Upstream rune's enclave template: cwd /run/rune, the enclave annotations; ours runs the
+   skeleton on the software TEE, with a writable root for the payload. */
+static char *
+render_enclave (const char *text)
+{
+  json_object *o = json_tokener_parse (text), *process, *root, *annotations;
+  char *out;
+  json_object_object_get_ex (o, "process", &process);
+  json_object_object_get_ex (o, "root", &root);
+  json_object_object_add (process, "cwd", json_object_new_string ("/run/rune"));
+  json_object_object_add (root, "readonly", json_object_new_boolean (false));
+  annotations = json_object_new_object ();
+  json_object_object_add (annotations, "enclave.type", json_object_new_string ("sim"));
+  json_object_object_add (annotations, "enclave.runtime.path",
+                          json_object_new_string (RUNE_SKELETON_DIR "/liberpal-skeleton-v3.so"));
+  json_object_object_add (annotations, "enclave.runtime.args",
+                          json_object_new_string ("image=encl.sgxs,sigstruct=encl.ss"));
+  json_object_object_add (annotations, "enclave.runtime.loglevel", json_object_new_string ("info"));
+  json_object_object_add (o, "annotations", annotations);
+  out = xasprintf ("%s\n", json_object_to_json_string_ext (o, JSON_C_TO_STRING_PRETTY
+                                                                  | JSON_C_TO_STRING_SPACED));
+  json_object_put (o);
+  return out;
+}
+
 int
 rune_spec (struct rune_globals *g, int argc, char **argv)
 {
@@ -107,7 +139,7 @@ rune_spec (struct rune_globals *g, int argc, char **argv)
   cleanup_free char *text = NULL, *path = NULL;
   cleanup_close int fd = -1;
   const char *bundle = ".";
-  bool rootless = false;
+  bool rootless = false, enclave = false;
   int c;
 
   while ((c = rune_getopt (argc, argv, "+b:h", options, usage)) != -1)
@@ -118,6 +150,9 @@ rune_spec (struct rune_globals *g, int argc, char **argv)
         break;
       case 'r':
         rootless = true;
+        break;
+      case 'e':
+        enclave = true;
         break;
       default:
         return rune_usage_error ("spec", "invalid option");
@@ -133,6 +168,12 @@ rune_spec (struct rune_globals *g, int argc, char **argv)
       return rune_fail (&err);
     }
   text = render (rootless);
+  if (enclave)
+    {
+      char *with = render_enclave (text);
+      free (text);
+      text = with;
+    }
   if (write_all (fd, text, strlen (text)) < 0)
     {
       ic_error (&err, errno, "write `%s`", path);

@@ -15,7 +15,8 @@ build() { # target sources...
   local target=$1
   shift
   clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$top/lib/common" -I"$top/lib/container" -I"$top/lib/sgx" "$@" $(pkg-config --cflags --libs json-c libseccomp libcap libcrypto) \
+    -I"$top/lib/common" -I"$top/lib/container" -I"$top/lib/sgx" -I"$top/lib/enclave" -I"$work" "$@" \
+    $(pkg-config --cflags --libs json-c libseccomp libcap libcrypto libprotobuf-c) \
     -o "$work/$target"
 }
 
@@ -24,15 +25,21 @@ declare -A sources=([config]=container/config.c [process]=container/config.c
   [seccomp]=container/seccomp-program.c
   [resources]="container/cgroup-resources.c container/cgroup.c container/cgroup-devices.c"
   [quote]=sgx/quote.c [elf]="sgx/elf-layout.c sgx/measure.c"
-  [collateral]="sgx/dcap.c sgx/quote-signatures.c sgx/quote.c")
+  [collateral]="sgx/dcap.c sgx/quote-signatures.c sgx/quote.c"
+  [agent]=enclave/agent.c)
+# The agent's protobuf-c code is generated, as the build does.
+protoc-c --proto_path="$top/lib/enclave" --c_out="$work" agent.proto
 # The recorded quotes seed the quote parser's corpus.
 vectors=${VECTORS_DIR:-$top/../shared/vectors}
 [ -d "$vectors" ] || vectors=/work/shared/vectors
 
-targets=${FUZZ_TARGETS:-config process seccomp resources quote collateral elf}
+targets=${FUZZ_TARGETS:-config process seccomp resources quote collateral elf agent}
 for target in $targets; do
   # shellcheck disable=SC2046 # one word per source file
-  if ! build "$target" "$here/fuzz-$target.c" $(printf "$top/lib/%s " ${sources[$target]}) \
+  extra=""
+  [ "$target" = agent ] && extra="$work/agent.pb-c.c"
+  # shellcheck disable=SC2086 # one word per source file
+  if ! build "$target" "$here/fuzz-$target.c" $(printf "$top/lib/%s " ${sources[$target]}) $extra \
     "$top/lib/common/error.c" "$top/lib/common/utils.c"; then
     echo "fuzz-$target: build failed"
     failed=$((failed + 1))
@@ -45,7 +52,7 @@ for target in $targets; do
   fi
   if [ "$target" = elf ]; then # the unit tests' enclave image, built as meson builds it
     clang -O2 -fPIC -shared -nostdlib -Wl,-e,enclave_entry -Wl,--build-id=none \
-      "$top/tests/unit/test-enclave.c" -o "$work/corpus-$target/test-enclave.so"
+      "$top/tests/unit/elf-image.c" -o "$work/corpus-$target/elf-image.so"
   fi
   if [ "$target" = collateral ]; then # the recorded TCB info and QE identity, mode byte first
     for f in "$vectors"/*/collateral/tcb_info.json; do

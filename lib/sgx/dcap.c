@@ -470,8 +470,8 @@ verify_collateral (struct dcap_collateral *c, time_t as_of, ic_error_t *err)
 
 /* ---------------------------------------------------------------- TCB levels */
 
-static char **
-advisories_of (json_object *level)
+char **
+dcap_level_advisories (json_object *level)
 {
   json_object *ids;
   size_t n;
@@ -487,8 +487,8 @@ advisories_of (json_object *level)
   return out;
 }
 
-static bool
-level_matches (json_object *level, const struct pck_tcb *t)
+bool
+dcap_sgx_level_matches (json_object *level, const struct pck_tcb *t)
 {
   json_object *tcb, *comps;
   int64_t pcesvn;
@@ -529,10 +529,10 @@ dcap_platform_level (json_object *tcb_info, const struct pck_tcb *t, struct dcap
     {
       json_object *level = json_object_array_get_idx (levels, i);
       const char *status = jstr (level, "tcbStatus");
-      if (status && level_matches (level, t))
+      if (status && dcap_sgx_level_matches (level, t))
         {
           snprintf (v->tcb_status, sizeof (v->tcb_status), "%s", status);
-          v->advisory_ids = advisories_of (level);
+          v->advisory_ids = dcap_level_advisories (level);
           return 0;
         }
     }
@@ -635,12 +635,15 @@ verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
   if (verify_chain (pck, pck_chain, root, c->root_crl, c->pck_crl, as_of, "PCK certificate", err)
           < 0
       || sgx_quote_check_signatures (q, X509_get0_pubkey (pck), err) < 0
-      || verify_collateral (c, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0)
+      || verify_collateral (c, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0
+      || dcap_check_collateral_kind (q, c->tcb_info.object, c->qe_identity.object, err) < 0)
     return -1;
   for (size_t i = 0; i < 6; i++)
     snprintf (v->fmspc + 2 * i, 3, "%02X", tcb.fmspc[i]);
   if (dcap_check_qe (q->qe_report, c->qe_identity.object, v, err) < 0
-      || dcap_platform_level (c->tcb_info.object, &tcb, v, err) < 0)
+      || (q->td_report ? dcap_tdx_platform_level (c->tcb_info.object, &tcb, q->td_report, v, err)
+                       : dcap_platform_level (c->tcb_info.object, &tcb, v, err))
+             < 0)
     return -1;
   merge_qe_status (v);
   return 0;
@@ -654,8 +657,6 @@ dcap_verify (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
   int ret;
 
   memset (v, 0, sizeof (*v));
-  if (q->report == NULL)
-    return ic_error (err, ENOTSUP, "quote: verifying TDX quotes is not implemented yet");
   pck_chain = quote_chain (q, err);
   if (pck_chain == NULL)
     return -1;

@@ -24,7 +24,7 @@ declare -A sources=([config]=container/config.c [process]=container/config.c
   [seccomp]=container/seccomp-program.c
   [resources]="container/cgroup-resources.c container/cgroup.c container/cgroup-devices.c"
   [quote]=sgx/quote.c [elf]="sgx/elf-layout.c sgx/measure.c"
-  [collateral]="sgx/dcap.c sgx/quote-signatures.c sgx/quote.c")
+  [collateral]="sgx/dcap.c sgx/dcap-tdx.c sgx/quote-signatures.c sgx/quote.c")
 # The recorded quotes seed the quote parser's corpus.
 vectors=${VECTORS_DIR:-$top/../shared/vectors}
 [ -d "$vectors" ] || vectors=/work/shared/vectors

@@ -38,6 +38,14 @@ int dcap_platform_level (json_object *tcb_info, const struct pck_tcb *t, struct 
 int dcap_check_qe (const struct sgx_report_body *qe, json_object *identity, struct dcap_verdict *v,
                    ic_error_t *err);
 
+/* Replaces the collateral's tcb_info.json or qe_identity.json with text (the file's content) and
+   forgets earlier verifications: tests change documents without reloading the rest. */
+int dcap_collateral_replace_document (struct dcap_collateral *c, const char *file, const char *text,
+                                      ic_error_t *err);
+/* Verifies the collateral's documents (issuer chains to its trust anchor, signatures, validity
+   windows) as of as_of, as dcap_verify does before it uses them. */
+int dcap_collateral_verify_documents (struct dcap_collateral *c, time_t as_of, ic_error_t *err);
+
 /* Whether a TCB info level's SGX components and PCE SVN are reached by the platform. */
 bool dcap_sgx_level_matches (json_object *level, const struct pck_tcb *t);
 /* The advisory IDs of a TCB level (NULL-terminated, may be empty). */

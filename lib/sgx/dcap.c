@@ -355,11 +355,12 @@ verify_signed_json (const struct signed_json *doc, STACK_OF (X509) * chain, X509
   time_t issued = dcap_parse_time (jstr (doc->object, "issueDate"));
   time_t next = dcap_parse_time (jstr (doc->object, "nextUpdate"));
 
-  if (verify_chain (signer, chain, root, root_crl, NULL, as_of, what, err) < 0)
-    return -1;
+  /* The signature first: it is the cheap check, and what a changed document fails. */
   if (!sgx_ecdsa_verify (X509_get0_pubkey (signer), (const uint8_t *)doc->raw, strlen (doc->raw),
                          doc->signature))
     return ic_error (err, EBADMSG, "%s: the signature does not verify", what);
+  if (verify_chain (signer, chain, root, root_crl, NULL, as_of, what, err) < 0)
+    return -1;
   if (issued < 0 || next < 0)
     return ic_error (err, EBADMSG, "%s: issueDate/nextUpdate missing or malformed", what);
   if (as_of < issued || as_of >= next)
@@ -519,6 +520,30 @@ verify_collateral (struct dcap_collateral *c, X509 *root, time_t as_of, ic_error
   c->valid_until = until;
   c->verified = from >= 0 && until > from && as_of >= from && as_of < until;
   return 0;
+}
+
+int
+dcap_collateral_replace_document (struct dcap_collateral *c, const char *file, const char *text,
+                                  ic_error_t *err)
+{
+  bool tcb = strcmp (file, "tcb_info.json") == 0;
+  struct signed_json doc;
+  if (!tcb && strcmp (file, "qe_identity.json") != 0)
+    return ic_error (err, EINVAL, "collateral: no document `%s`", file);
+  if (dcap_signed_json_parse (text, tcb ? "tcbInfo" : "enclaveIdentity", &doc, err) < 0)
+    return ic_error_wrap (err, "%s", file);
+  dcap_signed_json_clear (tcb ? &c->tcb_info : &c->qe_identity);
+  *(tcb ? &c->tcb_info : &c->qe_identity) = doc;
+  c->verified = false;
+  return 0;
+}
+
+int
+dcap_collateral_verify_documents (struct dcap_collateral *c, time_t as_of, ic_error_t *err)
+{
+  bool simulated;
+  X509 *root = trust_anchor (c, &simulated, err);
+  return root ? verify_collateral (c, root, as_of, err) : -1;
 }
 
 /* ---------------------------------------------------------------- TCB levels */

@@ -355,11 +355,12 @@ verify_signed_json (const struct signed_json *doc, STACK_OF (X509) * chain, X509
   time_t issued = dcap_parse_time (jstr (doc->object, "issueDate"));
   time_t next = dcap_parse_time (jstr (doc->object, "nextUpdate"));
 
-  if (verify_chain (signer, chain, root, root_crl, NULL, as_of, what, err) < 0)
-    return -1;
+  /* The signature first: it is the cheap check, and what a changed document fails. */
   if (!sgx_ecdsa_verify (X509_get0_pubkey (signer), (const uint8_t *)doc->raw, strlen (doc->raw),
                          doc->signature))
     return ic_error (err, EBADMSG, "%s: the signature does not verify", what);
+  if (verify_chain (signer, chain, root, root_crl, NULL, as_of, what, err) < 0)
+    return -1;
   if (issued < 0 || next < 0)
     return ic_error (err, EBADMSG, "%s: issueDate/nextUpdate missing or malformed", what);
   if (as_of < issued || as_of >= next)
@@ -521,10 +522,34 @@ verify_collateral (struct dcap_collateral *c, X509 *root, time_t as_of, ic_error
   return 0;
 }
 
+int
+dcap_collateral_replace_document (struct dcap_collateral *c, const char *file, const char *text,
+                                  ic_error_t *err)
+{
+  bool tcb = strcmp (file, "tcb_info.json") == 0;
+  struct signed_json doc;
+  if (!tcb && strcmp (file, "qe_identity.json") != 0)
+    return ic_error (err, EINVAL, "collateral: no document `%s`", file);
+  if (dcap_signed_json_parse (text, tcb ? "tcbInfo" : "enclaveIdentity", &doc, err) < 0)
+    return ic_error_wrap (err, "%s", file);
+  dcap_signed_json_clear (tcb ? &c->tcb_info : &c->qe_identity);
+  *(tcb ? &c->tcb_info : &c->qe_identity) = doc;
+  c->verified = false;
+  return 0;
+}
+
+int
+dcap_collateral_verify_documents (struct dcap_collateral *c, time_t as_of, ic_error_t *err)
+{
+  bool simulated;
+  X509 *root = trust_anchor (c, &simulated, err);
+  return root ? verify_collateral (c, root, as_of, err) : -1;
+}
+
 /* ---------------------------------------------------------------- TCB levels */
 
-static char **
-advisories_of (json_object *level)
+char **
+dcap_level_advisories (json_object *level)
 {
   json_object *ids;
   size_t n;
@@ -540,8 +565,8 @@ advisories_of (json_object *level)
   return out;
 }
 
-static bool
-level_matches (json_object *level, const struct pck_tcb *t)
+bool
+dcap_sgx_level_matches (json_object *level, const struct pck_tcb *t)
 {
   json_object *tcb, *comps;
   int64_t pcesvn;
@@ -582,10 +607,10 @@ dcap_platform_level (json_object *tcb_info, const struct pck_tcb *t, struct dcap
     {
       json_object *level = json_object_array_get_idx (levels, i);
       const char *status = jstr (level, "tcbStatus");
-      if (status && level_matches (level, t))
+      if (status && dcap_sgx_level_matches (level, t))
         {
           snprintf (v->tcb_status, sizeof (v->tcb_status), "%s", status);
-          v->advisory_ids = advisories_of (level);
+          v->advisory_ids = dcap_level_advisories (level);
           return 0;
         }
     }
@@ -697,12 +722,15 @@ verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
   if (verify_chain (pck, pck_chain, root, c->root_crl, c->pck_crl, as_of, "PCK certificate", err)
           < 0
       || sgx_quote_check_signatures (q, X509_get0_pubkey (pck), err) < 0
-      || verify_collateral (c, root, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0)
+      || verify_collateral (c, root, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0
+      || dcap_check_collateral_kind (q, c->tcb_info.object, c->qe_identity.object, err) < 0)
     return -1;
   for (size_t i = 0; i < 6; i++)
     snprintf (v->fmspc + 2 * i, 3, "%02X", tcb.fmspc[i]);
   if (dcap_check_qe (q->qe_report, c->qe_identity.object, v, err) < 0
-      || dcap_platform_level (c->tcb_info.object, &tcb, v, err) < 0)
+      || (q->td_report ? dcap_tdx_platform_level (c->tcb_info.object, &tcb, q->td_report, v, err)
+                       : dcap_platform_level (c->tcb_info.object, &tcb, v, err))
+             < 0)
     return -1;
   merge_qe_status (v);
   return 0;
@@ -716,8 +744,6 @@ dcap_verify (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
   int ret;
 
   memset (v, 0, sizeof (*v));
-  if (q->report == NULL)
-    return ic_error (err, ENOTSUP, "quote: verifying TDX quotes is not implemented yet");
   pck_chain = quote_chain (q, err);
   if (pck_chain == NULL)
     return -1;

@@ -30,6 +30,7 @@ struct dcap_verdict
   char qe_tcb_status[48]; /* the quoting enclave's own TCB status */
   char fmspc[13];
   bool simulated; /* chained to the trusted sim root: evidence of the software TEE */
+  char tdx_module_tcb_status[48]; /* TDX quotes: the TDX module's own TCB status, or "" */
 };
 void dcap_verdict_clear (struct dcap_verdict *v);
 

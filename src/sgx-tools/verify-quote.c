@@ -10,13 +10,16 @@
 static const char usage[]
     = "Usage: sgx-tools verify-quote --quote FILE --collateral DIR [OPTIONS]\n"
       "\n"
-      "Verifies a DCAP ECDSA quote (SGX, version 3 or 4) without Intel's libraries: the PCK\n"
+      "Verifies a DCAP ECDSA quote (SGX version 3 or 4, TDX version 4) without Intel's\n"
+      "libraries: the PCK\n"
       "certificate chain up to the Intel SGX Root CA (its public key is built in) with the\n"
       "CRLs, the QE report and quote signatures, the TCB info and QE identity (signatures,\n"
-      "issuer chains, validity), and the platform's TCB level from the PCK certificate.\n"
+      "issuer chains, validity), and the platform's TCB level from the PCK certificate (and,\n"
+      "for TDX, from the TD report's TEE_TCB_SVN and the TDX module identity).\n"
       "DIR holds pck_crl.der, pck_crl_issuer_chain.pem, root_ca_crl.der, tcb_info.json,\n"
       "tcb_info_issuer_chain.pem, qe_identity.json and qe_identity_issuer_chain.pem.\n"
-      "Prints the TCB status, advisory IDs and the enclave's identity.\n"
+      "Prints the TCB status, advisory IDs and the enclave's identity (for a TD: MRTD, the\n"
+      "RTMRs, TEE_TCB_SVN, the TDX module's measurement and status, and REPORTDATA).\n"
       "\n"
       "Exit status: 0 verified with an accepted status, 2 verified but the status is not\n"
       "accepted, 1 not verified (the reason is printed).\n"
@@ -71,6 +74,31 @@ add_hex (json_object *o, const char *key, const uint8_t *b, size_t n)
   json_object_object_add (o, key, json_object_new_string (hex));
 }
 
+/* The TD's fields (TDX quotes). */
+static void
+add_td (json_object *o, const struct tdx_report_body *td)
+{
+  add_hex (o, "mrtd", td->mrtd, 48);
+  for (int i = 0; i < 4; i++)
+    {
+      char key[8];
+      snprintf (key, sizeof (key), "rtmr%d", i);
+      add_hex (o, key, td->rtmr[i], 48);
+    }
+  add_hex (o, "tee_tcb_svn", td->tee_tcb_svn, 16);
+  add_hex (o, "mrseam", td->mrseam, 48);
+  add_hex (o, "mrsignerseam", td->mrsignerseam, 48);
+  add_hex (o, "seam_attributes", td->seam_attributes, 8);
+  add_hex (o, "td_attributes", td->td_attributes, 8);
+  /* TDATTRIBUTES bit 0: DEBUG (the TD is debuggable, its state is not private). */
+  json_object_object_add (o, "debug", json_object_new_boolean (td->td_attributes[0] & 1));
+  add_hex (o, "xfam", td->xfam, 8);
+  add_hex (o, "mrconfigid", td->mrconfigid, 48);
+  add_hex (o, "mrowner", td->mrowner, 48);
+  add_hex (o, "mrownerconfig", td->mrownerconfig, 48);
+  add_hex (o, "report_data", td->report_data, 64);
+}
+
 static json_object *
 verdict_json (const struct sgx_quote *q, const struct dcap_verdict *v, bool ok)
 {
@@ -80,6 +108,7 @@ verdict_json (const struct sgx_quote *q, const struct dcap_verdict *v, bool ok)
   json_object_object_add (o, "verified", json_object_new_boolean (true));
   /* Simulated evidence proves nothing about hardware: say so where no reader can miss it. */
   json_object_object_add (o, "simulated", json_object_new_boolean (v->simulated));
+  json_object_object_add (o, "tee", json_object_new_string (q->td_report ? "TDX" : "SGX"));
   json_object_object_add (o, "tcb_status", json_object_new_string (v->tcb_status));
   json_object_object_add (o, "accepted", json_object_new_boolean (ok));
   for (char **id = v->advisory_ids; id && *id; id++)
@@ -87,6 +116,13 @@ verdict_json (const struct sgx_quote *q, const struct dcap_verdict *v, bool ok)
   json_object_object_add (o, "advisory_ids", ids);
   json_object_object_add (o, "qe_tcb_status", json_object_new_string (v->qe_tcb_status));
   json_object_object_add (o, "fmspc", json_object_new_string (v->fmspc));
+  if (q->td_report)
+    {
+      json_object_object_add (o, "tdx_module_tcb_status",
+                              json_object_new_string (v->tdx_module_tcb_status));
+      add_td (o, q->td_report);
+      return o;
+    }
   add_hex (o, "mrenclave", r->mrenclave, 32);
   add_hex (o, "mrsigner", r->mrsigner, 32);
   json_object_object_add (o, "isvprodid", json_object_new_int (r->isvprodid));
@@ -107,7 +143,7 @@ print (json_object *o, const char *format)
       return;
     }
   json_object_object_foreach (o, key, value)
-      printf ("%-14s %s\n", key, json_object_get_string (value));
+      printf ("%-21s %s\n", key, json_object_get_string (value));
 }
 
 int

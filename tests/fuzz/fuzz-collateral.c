@@ -34,6 +34,23 @@ levels (const char *text)
 }
 
 static void
+tdx_levels (const char *text)
+{
+  struct pck_tcb tcb = { .fmspc = { 0xb0, 0xc0, 0x6f, 0, 0, 0 },
+                         .comp = { 2, 2, 2, 2, 3, 1, 0, 5 },
+                         .pcesvn = 11 };
+  struct tdx_report_body td = { .tee_tcb_svn = { 6, 1, 3 } };
+  json_object *o = json_tokener_parse (text);
+  struct dcap_verdict v = { 0 };
+  ic_error_t err = NULL;
+  if (o)
+    dcap_tdx_platform_level (o, &tcb, &td, &v, &err);
+  dcap_verdict_clear (&v);
+  ic_error_release (&err);
+  json_object_put (o);
+}
+
+static void
 qe_identity (const char *text)
 {
   struct sgx_report_body qe = { .isvprodid = 1, .isvsvn = 10 };
@@ -65,7 +82,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   char *text;
   if (size < 1)
     return 0;
-  if (data[0] % 4 == 3)
+  if (data[0] % 5 == 3)
     {
       pck_extensions (data + 1, size - 1);
       return 0;
@@ -73,12 +90,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   text = strndup ((const char *)data + 1, size - 1);
   if (text == NULL)
     return 0;
-  if (data[0] % 4 == 0)
+  if (data[0] % 5 == 0)
     signed_response (text);
-  else if (data[0] % 4 == 1)
+  else if (data[0] % 5 == 1)
     levels (text);
-  else
+  else if (data[0] % 5 == 2)
     qe_identity (text);
+  else
+    tdx_levels (text);
   free (text);
   return 0;
 }

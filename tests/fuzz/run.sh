@@ -25,7 +25,7 @@ declare -A sources=([config]=container/config.c [process]=container/config.c
   [seccomp]=container/seccomp-program.c
   [resources]="container/cgroup-resources.c container/cgroup.c container/cgroup-devices.c"
   [quote]=sgx/quote.c [elf]="sgx/elf-layout.c sgx/measure.c"
-  [collateral]="sgx/dcap.c sgx/quote-signatures.c sgx/quote.c"
+  [collateral]="sgx/dcap.c sgx/dcap-tdx.c sgx/quote-signatures.c sgx/quote.c"
   [agent]=enclave/agent.c)
 # The agent's protobuf-c code is generated, as the build does.
 protoc-c --proto_path="$top/lib/enclave" --c_out="$work" agent.proto

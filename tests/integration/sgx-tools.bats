@@ -261,6 +261,53 @@ verify() { # vector [options...]: verify-quote on a recorded quote and its colla
 	[ "$status" -eq 1 ]
 }
 
+@test "verify-quote: the recorded TDX quote verifies UpToDate and prints the TD's fields" {
+	. "$VECTORS/tdx-dcap-v4/expected.env"
+	run verify tdx-dcap-v4 --as-of "$AS_OF" --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.tee, .tcb_status, .qe_tcb_status, .tdx_module_tcb_status, (.advisory_ids | length), .debug' <<<"$output" | tr '\n' ' ')" = "TDX $STATUS UpToDate UpToDate 0 false " ]
+	[ "$(jq -r .mrtd <<<"$output")" = "$MEASUREMENT" ]
+	[ "$(jq -r .tee_tcb_svn <<<"$output")" = 06010300000000000000000000000000 ]
+	[ "$(jq -r .report_data <<<"$output")" = 9a9d48e7f6799642d3d1b34e1e5e1742d4bb02dd6ddd551862c1211d35c304f9eca3efdbb481601c163cf52493d6e44aed55d51ec39b7e518fadb92c2b523f20 ]
+	[ "$(jq -r '[.rtmr0, .rtmr1, .rtmr2, .rtmr3] | map(length) | join(",")' <<<"$output")" = 96,96,96,96 ]
+	[ "$(jq -r .rtmr3 <<<"$output")" = "$(printf '0%.0s' {1..96})" ]
+	run verify tdx-dcap-v4 --as-of "$AS_OF"
+	[ "$status" -eq 0 ]
+	assert_output_contains "mrtd"
+	assert_output_contains "$MEASUREMENT"
+	assert_output_contains "rtmr2"
+	run verify tdx-dcap-v4 --as-of "$AS_OF" --accept-status OutOfDate
+	[ "$status" -eq 2 ]
+}
+
+@test "verify-quote: a changed TD report body, SGX collateral or expired collateral: the TDX quote does not verify" {
+	. "$VECTORS/tdx-dcap-v4/expected.env"
+	cp "$VECTORS/tdx-dcap-v4/quote.bin" "$TEST_DIR/q.bin"
+	# one byte of MRTD (TD report body at 48, MRTD at +136)
+	printf '\xff' | dd of="$TEST_DIR/q.bin" bs=1 seek=$((48 + 136)) conv=notrunc 2>/dev/null
+	run sgx verify-quote --quote "$TEST_DIR/q.bin" --collateral "$VECTORS/tdx-dcap-v4/collateral" --as-of "$AS_OF"
+	[ "$status" -eq 1 ]
+	assert_output_contains "not signed"
+	# TEE_TCB_SVN (the first 16 bytes of the body)
+	cp "$VECTORS/tdx-dcap-v4/quote.bin" "$TEST_DIR/q.bin"
+	printf '\x01' | dd of="$TEST_DIR/q.bin" bs=1 seek=$((48 + 2)) conv=notrunc 2>/dev/null
+	run sgx verify-quote --quote "$TEST_DIR/q.bin" --collateral "$VECTORS/tdx-dcap-v4/collateral" --as-of "$AS_OF"
+	[ "$status" -eq 1 ]
+	run sgx verify-quote --quote "$VECTORS/tdx-dcap-v4/quote.bin" --collateral "$VECTORS/sgx-dcap-v3/collateral" --as-of "$AS_OF"
+	[ "$status" -eq 1 ]
+	assert_output_contains "NOT VERIFIED"
+	run verify tdx-dcap-v4 --as-of 2025-08-01T00:00:00Z
+	[ "$status" -eq 1 ]
+	assert_output_contains "NOT VERIFIED"
+	# SGX platform's CRLs with the TDX documents, for the SGX quote
+	mkdir "$TEST_DIR/mixed"
+	cp "$VECTORS"/sgx-dcap-v3/collateral/*crl* "$VECTORS"/sgx-dcap-v3/collateral/root_ca_crl.der "$TEST_DIR/mixed/"
+	cp "$VECTORS"/tdx-dcap-v4/collateral/tcb_info* "$VECTORS"/tdx-dcap-v4/collateral/qe_identity* "$TEST_DIR/mixed/"
+	run sgx verify-quote --quote "$VECTORS/sgx-dcap-v3/quote.bin" --collateral "$TEST_DIR/mixed" --as-of 2025-07-04T10:28:44Z
+	[ "$status" -eq 1 ]
+	assert_output_contains "TCB info: id \`TDX\`"
+}
+
 # ---------------------------------------------------------------- the software TEE
 
 @test "sim: an enclave's quote verifies with the sim root trusted, reported as simulated" {

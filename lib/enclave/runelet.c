@@ -43,7 +43,7 @@ static int signal_pipe_write = -1;
 static void
 add_sim_mount (struct oci_config *config, const char *dir)
 {
-  static const char *const options[] = { "rbind", "nosuid", "nodev", "noexec", "rprivate" };
+  static const char *const options[] = { "rbind", "ro", "nosuid", "nodev", "noexec", "rprivate" };
   struct oci_mount *m;
   size_t n = sizeof (options) / sizeof (options[0]);
 

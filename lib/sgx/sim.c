@@ -224,12 +224,13 @@ create_identity (const char *dir, ic_error_t *err)
       && (ext = sgx_extension (ppid, fmspc)) != NULL
       && (pck = pki_cert_new ("Inclavare Containers SIMULATED SGX PCK Certificate", pck_key, ca,
                               ca_key, PCK_SERIAL, false, ext, err))
-      && save_pair (dir, ROOT_KEY, root_key, ROOT_CERT, root, err) == 0
       && save_pair (dir, PCK_CA_KEY, ca_key, PCK_CA_CERT, ca, err) == 0
       && save_pair (dir, TCB_KEY, tcb_key, TCB_CERT, tcb, err) == 0
       && save_pair (dir, PCK_KEY, pck_key, PCK_CERT, pck, err) == 0
       && pki_key_save (att_path, att_key, err) == 0
-      && write_file_at (AT_FDCWD, secret_path, secret, sizeof (secret), 0600, err) == 0)
+      && write_file_at (AT_FDCWD, secret_path, secret, sizeof (secret), 0600, err) == 0
+      /* Last: the root certificate marks a complete platform. */
+      && save_pair (dir, ROOT_KEY, root_key, ROOT_CERT, root, err) == 0)
     ret = 0;
   else if (ext == NULL && pck_key && !*err)
     ic_error (err, EINVAL, "sim: build the PCK certificate's SGX extension");
@@ -270,7 +271,7 @@ write_signed_json (const char *path, const char *name, const char *body, EVP_PKE
     return -1;
   hex (rs, 64, sig);
   doc = xasprintf ("{\"%s\":%s,\"signature\":\"%s\"}", name, body, sig);
-  return write_file_at (AT_FDCWD, path, doc, strlen (doc), 0600, err);
+  return write_file_atomic_at (AT_FDCWD, path, doc, strlen (doc), err);
 }
 
 static char *
@@ -311,7 +312,7 @@ write_crl (const char *path, X509 *issuer, EVP_PKEY *key, const ASN1_INTEGER *re
   X509_CRL_free (crl);
   if (crl && len <= 0)
     ic_error (err, EINVAL, "sim: encode `%s`", path);
-  ret = len > 0 ? write_file_at (AT_FDCWD, path, der, len, 0600, err) : -1;
+  ret = len > 0 ? write_file_atomic_at (AT_FDCWD, path, (const char *)der, len, err) : -1;
   OPENSSL_free (der);
   return ret;
 }
@@ -339,7 +340,7 @@ write_chain (const char *path, const char *dir, const char *first, const char *s
              ic_error_t *err)
 {
   cleanup_free char *all = read_chain (dir, first, second, NULL, err);
-  return all ? write_file_at (AT_FDCWD, path, all, strlen (all), 0600, err) : -1;
+  return all ? write_file_atomic_at (AT_FDCWD, path, all, strlen (all), err) : -1;
 }
 
 struct signers
@@ -486,10 +487,18 @@ make_state_dir (const char *dir, ic_error_t *err)
   return 0;
 }
 
-static int
-open_locked (struct sim_platform *p, ic_error_t *err)
+static bool
+platform_ready (const struct sim_platform *p)
 {
-  cleanup_free char *lock = path_in (p->dir, ".lock"), *root = path_in (p->dir, ROOT_CERT);
+  return access (p->root_ca, F_OK) == 0 && collateral_fresh (p->collateral);
+}
+
+/* Creates the platform or renews its collateral, under the lock. A ready platform needs
+   neither, so it opens from a read-only directory (an enclave container's view of it). */
+static int
+create_or_renew (struct sim_platform *p, ic_error_t *err)
+{
+  cleanup_free char *lock = path_in (p->dir, ".lock");
   cleanup_close int fd = -1;
 
   if (make_state_dir (p->dir, err) < 0)
@@ -499,7 +508,7 @@ open_locked (struct sim_platform *p, ic_error_t *err)
     return ic_error (err, errno, "sim: open `%s`", lock);
   if (flock (fd, LOCK_EX) < 0)
     return ic_error (err, errno, "sim: lock `%s`", lock);
-  if (access (root, F_OK) < 0 && create_identity (p->dir, err) < 0)
+  if (access (p->root_ca, F_OK) < 0 && create_identity (p->dir, err) < 0)
     return ic_error_wrap (err, "sim: create the platform in `%s`", p->dir);
   if (!collateral_fresh (p->collateral)
       && issue_collateral (p->dir, p->collateral, &p->qe, err) < 0)
@@ -515,7 +524,7 @@ sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err)
   p->root_ca = path_in (p->dir, ROOT_CERT);
   p->collateral = path_in (p->dir, "collateral");
   sim_qe_identity (&p->qe);
-  if (open_locked (p, err) < 0)
+  if ((!platform_ready (p) && create_or_renew (p, err) < 0) || load_platform (p, err) < 0)
     {
       sim_platform_free (p);
       return -1;

@@ -1,6 +1,8 @@
 #include "enclave.h"
+#include "elf-layout.h"
 #include "sigstruct.h"
 #include "utils.h"
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -17,16 +19,16 @@ skel_image_load (const char *path, struct sgx_layout *out, ic_error_t *err)
 
   if (read_file_at (AT_FDCWD, path, IMAGE_MAX_SIZE, &data, &len, err) < 0)
     return ic_error_wrap (err, "enclave image");
-  if (len >= 4
-      && memcmp (data,
-                 "\x7f"
-                 "ELF",
-                 4)
-             == 0)
-    return ic_error (err, ENOTSUP,
-                     "enclave image `%s`: ELF images are not measured by this build yet (the "
-                     "SGX core has no sgx_layout_from_elf); give an SGXS stream",
-                     path);
+  if (len >= SELFMAG && memcmp (data, ELFMAG, SELFMAG) == 0)
+    {
+      /* An ELF image is laid out with the default layout, as `sgx-tools sign --elf IMAGE`
+         (without layout options) lays it out to compute the ENCLAVEHASH it signs. */
+      struct sgx_layout_params params;
+      sgx_layout_params_init (&params);
+      if (sgx_layout_from_elf ((const uint8_t *)data, len, &params, out, err) < 0)
+        return ic_error_wrap (err, "enclave image `%s`", path);
+      return 0;
+    }
   if (len < 8 || memcmp (data, "ECREATE\0", 8) != 0)
     return ic_error (err, ENOEXEC, "enclave image `%s`: neither an SGXS stream nor an ELF file",
                      path);

@@ -9,9 +9,9 @@
 #include "sim.h"
 #include <stdbool.h>
 
-/* An enclave image: an SGXS stream (the measurement records). An ELF image is recognized
-   and refused until the SGX core measures ELF images (sgx_layout_from_elf): the format is
-   chosen by the file's first bytes, so that ELF support is one more case here. */
+/* An enclave image: an SGXS stream (the measurement records), or an ELF image laid out with
+   the default layout of sgx_layout_from_elf (sgx_layout_params_init). The format is chosen
+   by the file's first bytes. */
 int skel_image_load (const char *path, struct sgx_layout *out, ic_error_t *err);
 
 struct skel_enclave

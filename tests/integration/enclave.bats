@@ -259,6 +259,37 @@ create_fails() {
 	create_fails "pal_init() failed" "ENCLAVEHASH"
 }
 
+@test "enclave: an ELF enclave image runs, measured with the default layout; tampered, it fails EINIT" {
+	local id mrenclave elf="$BUILD_DIR/tests/test-enclave.so"
+	[ -f "$elf" ] || fail "$elf is not built"
+	cp "$elf" "$ROOTFS/encl.so"
+	"$SGX_TOOLS" sign --key "$BATS_FILE_TMPDIR/key.pem" --elf "$ROOTFS/encl.so" -o "$ROOTFS/encl-elf.ss" >/dev/null
+	mrenclave="$("$SGX_TOOLS" measure --elf "$ROOTFS/encl.so" | sed -n 1p)"
+	[ "$mrenclave" != "$("$SGX_TOOLS" measure "$BATS_FILE_TMPDIR/encl.sgxs" | sed -n 1p)" ]
+	enclave_bundle 3 "image=encl.so,sigstruct=encl-elf.ss"
+	set_cmd 'sleep 1000'
+	id="$(new_id)"
+	start_running "$id"
+	run rune attest --format json "$id"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(jq -r .mrenclave <<<"$output")" = "$mrenclave" ]
+	# The SGXS image's SIGSTRUCT does not sign the ELF image.
+	enclave_bundle 3 "image=encl.so,sigstruct=encl.ss"
+	create_fails "pal_init() failed" "ENCLAVEHASH"
+	# A byte of the ELF image's code changed after signing.
+	enclave_bundle 3 "image=encl.so,sigstruct=encl-elf.ss"
+	printf '\xcc' | dd of="$ROOTFS/encl.so" bs=1 seek="$(elf_text_offset "$ROOTFS/encl.so")" conv=notrunc 2>/dev/null
+	create_fails "pal_init() failed" "ENCLAVEHASH"
+	# A broken ELF file is refused naming the image.
+	head -c 100 "$elf" >"$ROOTFS/encl.so"
+	create_fails "pal_init() failed" "encl.so"
+}
+
+# elf_text_offset FILE: the file offset of FILE's .text section.
+elf_text_offset() {
+	printf '%d' "0x$(readelf -SW "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == ".text") print $(i + 3) }')"
+}
+
 @test "enclave error: the configuration is checked, naming the annotation or variable" {
 	update_config '.annotations["enclave.type"] = "fancyTee"'
 	create_fails "annotation \`enclave.type\`" "fancyTee"

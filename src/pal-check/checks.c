@@ -12,12 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FAIL(...) (snprintf (why, len, __VA_ARGS__), -1)
 
 /* How long a check waits for a payload's "ready" line. */
 #define READY_TIMEOUT_MS 5000
+/* How long a check waits for a payload that a signal or pal_destroy should end. */
+#define WAIT_TIMEOUT_MS 2000
 
 static bool
 is_errno (int r)
@@ -193,43 +196,74 @@ payload_start (struct payload *p, char *why, size_t len)
   return 0;
 }
 
-/* Joins pal_exec's thread; its result must be 0 and the exit value want (-1: any). */
+/* Joins pal_exec's thread. A payload that has not ended after ms (a signal that did not
+   reach it) is released (its stdin closed: its `read` ends) before the join, so that the
+   check fails on its exit value instead of hanging. */
+static bool
+payload_join (struct payload *p, int ms)
+{
+  struct timespec deadline;
+  bool in_time;
+  clock_gettime (CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += ms / 1000;
+  deadline.tv_nsec += (ms % 1000) * 1000000L;
+  if (deadline.tv_nsec >= 1000000000L)
+    deadline.tv_sec++, deadline.tv_nsec -= 1000000000L;
+  in_time = pthread_timedjoin_np (p->thread, NULL, &deadline) == 0;
+  if (!in_time)
+    {
+      if (p->in[1] >= 0)
+        close (p->in[1]);
+      p->in[1] = -1;
+      pthread_join (p->thread, NULL);
+    }
+  p->started = false;
+  payload_read_output (p);
+  return in_time;
+}
+
+/* Joins pal_exec's thread; its result must be 0 and the exit value want. */
 static int
 payload_wait (struct payload *p, int want, char *why, size_t len)
 {
   char b[96];
-  pthread_join (p->thread, NULL);
-  p->started = false;
-  payload_read_output (p);
+  bool in_time = payload_join (p, WAIT_TIMEOUT_MS);
   if (p->ret != 0)
     return FAIL ("pal_exec(pid %d) of `%s` failed: returned %s", p->pid, p->argv[2],
                  describe (p->ret, b));
-  if (want >= 0 && p->exit_value != want)
-    return FAIL ("pal_exec(pid %d) of `%s`: exit value %d, expected %d", p->pid, p->argv[2],
-                 p->exit_value, want);
+  if (p->exit_value != want)
+    return FAIL (
+        "pal_exec(pid %d) of `%s`: exit value %d, expected %d%s", p->pid, p->argv[2], p->exit_value,
+        want, in_time ? "" : " (it had not ended after the signal: released by closing its stdin)");
   return 0;
 }
 
-/* Waits until the payload wrote a line "ready" (its signal dispositions are in place). */
+/* Waits until the payload wrote its first line, which must be "ready" (then its signal
+   dispositions are in place). */
 static int
 payload_ready (struct payload *p, char *why, size_t len)
 {
   struct pollfd pfd = { .fd = p->out[0], .events = POLLIN };
-  char buf[8];
+  char line[64];
   size_t n = 0;
-  while (n < 6)
+  for (;;)
     {
       ssize_t r;
       if (poll (&pfd, 1, READY_TIMEOUT_MS) <= 0)
-        return FAIL ("the payload `%s` did not start (no output after %d ms of pal_exec)",
-                     p->argv[2], READY_TIMEOUT_MS);
-      r = read (p->out[0], buf + n, 6 - n);
+        return FAIL ("the payload `%s` did not start (no output %d ms after pal_exec)", p->argv[2],
+                     READY_TIMEOUT_MS);
+      r = read (p->out[0], line + n, 1);
       if (r <= 0)
         return FAIL ("the payload `%s` ended before it was ready", p->argv[2]);
-      n += r;
+      if (line[n] == '\n' || n + 2 == sizeof (line))
+        break;
+      n++;
     }
-  if (memcmp (buf, "ready\n", 6) != 0)
-    return FAIL ("the payload `%s` wrote `%.6s`, not `ready`", p->argv[2], buf);
+  line[n] = '\0';
+  if (strcmp (line, "ready") != 0)
+    return FAIL ("the payload `%s` wrote `%s` first, not `ready` (were its arguments passed "
+                 "whole?)",
+                 p->argv[2], line);
   return 0;
 }
 
@@ -489,12 +523,11 @@ check_destroy (const struct pal_target *t, int arg, char *why, size_t len)
   if (t->version >= 2)
     {
       char b[96];
-      /* The process was ended (a pal_exec that never returns is a timeout). */
-      pthread_join (p.thread, NULL);
+      if (!payload_join (&p, WAIT_TIMEOUT_MS))
+        return FAIL ("pal_destroy did not end the running process (still running %d ms later)",
+                     WAIT_TIMEOUT_MS);
       if (p.ret != 0 && !is_errno (p.ret))
         return FAIL ("pal_exec of a process ended by pal_destroy returned %s", describe (p.ret, b));
-      if (p.ret == 0 && p.exit_value == 0)
-        return FAIL ("pal_destroy did not end the running process (it exited 0 on its own)");
     }
   if (payload_pipes (&after, why, len) < 0)
     return -1;
@@ -786,7 +819,7 @@ const struct pal_check pal_checks[] = {
   { "init-bad-args", ALL, check_init_error, 0 },
   { "null-init", ALL, check_init_null, 0 },
   { "before-init-create-process", V2, check_before_init, BEFORE_CREATE },
-  { "before-init-exec", V1, check_before_init, BEFORE_CREATE },
+  { "before-init-exec-v1", V1, check_before_init, BEFORE_CREATE },
   { "before-init-exec", V2, check_before_init, BEFORE_EXEC },
   { "before-init-report", V3, check_before_init, BEFORE_REPORT },
   { "null-create-process", V2, check_null, NULL_CREATE_ARGS },

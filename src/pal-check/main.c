@@ -153,7 +153,16 @@ report (struct tally *tally, const char *name, bool ok, const char *why)
   else
     {
       tally->failed++;
-      printf ("FAIL %s: %s\n", name, why);
+      /* One line per check: the reason's control characters are escaped. */
+      printf ("FAIL %s: ", name);
+      for (const char *c = why; *c; c++)
+        if (*c == '\n')
+          fputs ("\\n", stdout);
+        else if ((unsigned char)*c < 0x20)
+          printf ("\\x%02x", (unsigned char)*c);
+        else
+          putchar (*c);
+      putchar ('\n');
     }
   fflush (stdout);
   return ok;

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Times `rune run` of an enclave container (the skeleton v3 runtime on the software TEE)
+# against `rune run` of the same bundle without its enclave annotations, interleaved so that
+# machine noise hits both alike.
+#   bench/enclave-start.sh [BUILDDIR]       (env: BENCH_ITERATIONS, default 50)
+# Prints the median milliseconds of each, the enclave's overhead and the ratio, and pal_init's
+# own time (the skeleton reports it at log level debug), so that the overhead rune adds is
+# shown apart from the runtime's. Target: overhead <= 2 ms + pal_init.
+set -euo pipefail
+build=$(realpath "${1:-build}")
+rune=$build/src/rune/rune
+skeleton=$build/runtimes/skeleton
+sgx_tools=$build/src/sgx-tools/sgx-tools
+iterations=${BENCH_ITERATIONS:-50}
+work=$(mktemp -d /tmp/rune-enclave-bench.XXXXXX)
+export INCLAVARE_SIM_DIR=$work/sim
+
+cleanup() {
+  for id in $("$rune" --root "$work/root" list -q 2>/dev/null); do
+    "$rune" --root "$work/root" delete --force "$id" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# One rootfs, two bundles: plain and enclave (the same config.json plus the annotations).
+mkdir -p "$work/rootfs/bin" "$work/rootfs/run/rune" "$work/plain" "$work/enclave"
+cp /bin/busybox "$work/rootfs/bin/"
+ln -s busybox "$work/rootfs/bin/true"
+openssl genrsa -3 -out "$work/key.pem" 3072 2>/dev/null
+"$skeleton/skeleton-image" -o "$work/rootfs/run/rune/encl.sgxs"
+"$sgx_tools" sign --key "$work/key.pem" --sgxs "$work/rootfs/run/rune/encl.sgxs" \
+  -o "$work/rootfs/run/rune/encl.ss" >/dev/null
+"$sgx_tools" sim init >/dev/null
+(cd "$work/plain" && "$rune" spec)
+jq --arg root "$work/rootfs" '.root = { path: $root, readonly: true } | .process.terminal = false
+    | .process.args = ["/bin/true"] | .process.cwd = "/run/rune"' \
+  "$work/plain/config.json" >"$work/config.json"
+mv "$work/config.json" "$work/plain/config.json"
+jq --arg pal "$skeleton/liberpal-skeleton-v3.so" '.annotations = { "enclave.type": "sim",
+    "enclave.runtime.path": $pal, "enclave.runtime.loglevel": "debug" }' \
+  "$work/plain/config.json" >"$work/enclave/config.json"
+
+now_ns() { date +%s%N; }
+run_once() { # BUNDLE ID -> microseconds on stdout, the container's stderr in $work/err
+  local t0 t1
+  t0=$(now_ns)
+  "$rune" --root "$work/root" run --bundle "$1" "$2" >/dev/null 2>"$work/err" ||
+    { echo "rune run of $1 failed: $(cat "$work/err")" >&2; exit 1; }
+  t1=$(now_ns)
+  echo $(((t1 - t0) / 1000))
+}
+
+plain_us="" enclave_us="" init_us=""
+run_once "$work/plain" warm-p >/dev/null
+run_once "$work/enclave" warm-e >/dev/null
+for ((i = 0; i < iterations; i++)); do
+  plain_us+="$(run_once "$work/plain" "p$i") "
+  enclave_us+="$(run_once "$work/enclave" "e$i") "
+  ms=$(sed -n 's/.*pal_init: enclave created and initialized in \([0-9.]*\) ms.*/\1/p' "$work/err")
+  [ -n "$ms" ] || { echo "no pal_init time in the skeleton's output: $(cat "$work/err")" >&2; exit 1; }
+  init_us+="$(awk -v ms="$ms" 'BEGIN { printf "%d", ms * 1000 }') "
+done
+
+median() { # microsecond samples -> median in ms
+  tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 }
+    END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f", m / 1000 }'
+}
+
+plain=$(echo "$plain_us" | median)
+enclave=$(echo "$enclave_us" | median)
+init=$(echo "$init_us" | median)
+echo
+echo "$iterations iterations of rune run (busybox /bin/true), medians in milliseconds"
+printf '%-34s %8s\n' "plain container" "$plain" "enclave container (skeleton v3)" "$enclave" \
+  "  of which pal_init" "$init"
+awk -v p="$plain" -v e="$enclave" -v i="$init" 'BEGIN {
+  printf "%-34s %8.2f\n", "overhead (enclave - plain)", e - p
+  printf "%-34s %8.2f   (target: <= 2)\n", "overhead without pal_init", e - p - i
+  printf "%-34s %8.2f\n", "ratio enclave / plain", e / p }'

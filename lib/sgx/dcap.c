@@ -661,14 +661,15 @@ dcap_check_qe (const struct sgx_report_body *qe, json_object *id, struct dcap_ve
   return ic_error (err, EBADMSG, "QE identity: the QE's ISVSVN is below every known level");
 }
 
-/* An out-of-date or revoked QE lowers the platform's status, as Intel's verifier does. */
-static void
-merge_qe_status (struct dcap_verdict *v)
+/* An out-of-date or revoked component (the QE, the TDX module) lowers the platform's status,
+   as Intel's verifier does. */
+void
+dcap_lower_status (struct dcap_verdict *v, const char *component_status)
 {
   const char *p = v->tcb_status, *merged = NULL;
-  if (strcmp (v->qe_tcb_status, "Revoked") == 0)
+  if (strcmp (component_status, "Revoked") == 0)
     merged = "Revoked";
-  else if (strcmp (v->qe_tcb_status, "OutOfDate") == 0)
+  else if (strcmp (component_status, "OutOfDate") == 0)
     {
       if (strcmp (p, "UpToDate") == 0 || strcmp (p, "SWHardeningNeeded") == 0)
         merged = "OutOfDate";
@@ -732,7 +733,7 @@ verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
                        : dcap_platform_level (c->tcb_info.object, &tcb, v, err))
              < 0)
     return -1;
-  merge_qe_status (v);
+  dcap_lower_status (v, v->qe_tcb_status);
   return 0;
 }
 

@@ -69,7 +69,8 @@ select_instance (struct rtls_core_context_t *h, enum rtls_kind kind, const char 
       const void *opts = rtls_registry_find (kind, name);
       if (opts == NULL)
         return rtls_error (RATS_TLS_ERR_NOT_REGISTERED,
-                           "%s `%s` is not loaded (see RATS_TLS_PLUGIN_DIR)", what, name);
+                           "%s `%s` is not loaded (see RATS_TLS_PLUGIN_DIR)%s", what, name,
+                           rtls_registry_warnings ());
       return try (h, opts);
     }
   for (size_t i = 0; i < rtls_registry_count (kind); i++)

@@ -49,6 +49,8 @@ rats_tls_err_t rtls_registry_load (void);
 size_t rtls_registry_count (enum rtls_kind kind);
 const void *rtls_registry_get (enum rtls_kind kind, size_t i);
 const void *rtls_registry_find (enum rtls_kind kind, const char *name);
+/* "; why X failed to load" for each instance that did not load, or "". */
+const char *rtls_registry_warnings (void);
 const char *rtls_opts_name (enum rtls_kind kind, const void *opts);
 
 /* Reads the trust configuration from the environment into h->policy. */

@@ -35,6 +35,13 @@ static struct
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static rats_tls_err_t load_result;
 static char load_message[1024];
+static char load_warnings[1024]; /* instances that failed to load */
+
+const char *
+rtls_registry_warnings (void)
+{
+  return load_warnings;
+}
 
 const char *
 rtls_opts_name (enum rtls_kind kind, const void *opts)
@@ -210,6 +217,8 @@ load_all (void)
                     kinds[k].what, base, kinds[k].dir, errors);
           return;
         }
+      if (errors[0] && strlen (load_warnings) + strlen (errors) + 1 < sizeof load_warnings)
+        strcat (load_warnings, errors);
     }
   load_result = RATS_TLS_ERR_NONE;
 }

@@ -89,8 +89,8 @@ select_for_type (struct rtls_core_context_t *h, const char *type)
       if (strcmp (v->type, type) == 0)
         return rtls_verifier_select (h, v);
     }
-  return rtls_error (RATS_TLS_ERR_NO_VERIFIER, "no verifier for evidence of type `%s` is loaded",
-                     type);
+  return rtls_error (RATS_TLS_ERR_NO_VERIFIER, "no verifier for evidence of type `%s` is loaded%s",
+                     type, rtls_registry_warnings ());
 }
 
 static int

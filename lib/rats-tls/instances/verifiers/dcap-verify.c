@@ -88,7 +88,7 @@ dcap_verify_evidence (const char *name, struct dcap_verifier *v,
     {
       if (load_endorsements (endorsements, &own, &err) < 0)
         return rtls_error (ENCLAVE_VERIFIER_ERR_EVIDENCE, "%s: %s", name, ic_error_message (err));
-      if (v->sim_root && dcap_collateral_trust_sim_root (own, v->sim_root, &err) < 0)
+      if (v->sim_root && v->trust_sim_root (own, v->sim_root, &err) < 0)
         {
           dcap_collateral_free (own);
           return rtls_error (ENCLAVE_VERIFIER_ERR_NOT_CONFIGURED, "%s: %s", name,

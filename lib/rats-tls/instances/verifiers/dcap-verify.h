@@ -10,7 +10,8 @@ struct dcap_verifier
 {
   struct dcap_collateral *collateral; /* from the configured directory, loaded once */
   const char *sim_root;               /* trusted besides Intel's root (sim verifier) */
-  bool want_simulated;                /* the verdict must be (sim) or must not be simulated */
+  int (*trust_sim_root) (struct dcap_collateral *, const char *, ic_error_t *);
+  bool want_simulated; /* the verdict must be (sim) or must not be simulated */
   char tcb_status[48];
 };
 

@@ -33,6 +33,7 @@ struct dcap_collateral
   X509_CRL *pck_crl;
   struct signed_json tcb_info;
   struct signed_json qe_identity;
+  X509 *sim_root; /* trusted besides Intel's root when the caller asks (software TEE) */
   /* The TCB info and QE identity, with their chains, verified once: they hold for any time in
      [valid_from, valid_until), where every certificate, CRL and document of theirs is valid. */
   bool verified;
@@ -230,6 +231,7 @@ dcap_collateral_free (struct dcap_collateral *c)
   X509_CRL_free (c->pck_crl);
   dcap_signed_json_clear (&c->tcb_info);
   dcap_signed_json_clear (&c->qe_identity);
+  X509_free (c->sim_root);
   free (c);
 }
 
@@ -283,26 +285,76 @@ verify_chain (X509 *leaf, STACK_OF (X509) * untrusted, X509 *root, X509_CRL *crl
   return 0;
 }
 
-/* The root of a collateral chain: its last certificate, which must be Intel's. */
 static X509 *
-chain_root (STACK_OF (X509) * chain)
+last_cert (STACK_OF (X509) * chain)
 {
-  X509 *root = sk_X509_value (chain, sk_X509_num (chain) - 1);
-  return root && is_intel_root (root) ? root : NULL;
+  return sk_X509_value (chain, sk_X509_num (chain) - 1);
+}
+
+/* The trust anchor of the collateral: every issuer chain in it must end at the same root,
+   Intel's (pinned key) or the sim root the caller chose to trust. */
+static X509 *
+trust_anchor (const struct dcap_collateral *c, bool *simulated, ic_error_t *err)
+{
+  X509 *root = last_cert (c->tcb_chain);
+  const char *trusted = c->sim_root ? "the Intel SGX Root CA or the trusted sim root"
+                                    : "the Intel SGX Root CA (sim quotes need the sim root "
+                                      "trusted)";
+  *simulated = root && c->sim_root && X509_cmp (root, c->sim_root) == 0;
+  if (root == NULL || !(*simulated || is_intel_root (root)))
+    {
+      ic_error (err, EBADMSG, "collateral: the TCB info issuer chain does not end at %s", trusted);
+      return NULL;
+    }
+  if (X509_cmp (last_cert (c->qe_chain), root) != 0
+      || X509_cmp (last_cert (c->pck_crl_chain), root) != 0)
+    {
+      ic_error (err, EBADMSG, "collateral: the issuer chains end at different roots");
+      return NULL;
+    }
+  return *simulated ? c->sim_root : root;
+}
+
+int
+dcap_collateral_trust_sim_root (struct dcap_collateral *c, const char *pem_path, ic_error_t *err)
+{
+  cleanup_free char *data = NULL;
+  BIO *bio;
+  X509 *root;
+  EVP_PKEY *key;
+  size_t len;
+
+  if (read_file_at (AT_FDCWD, pem_path, COLLATERAL_MAX_SIZE, &data, &len, err) < 0)
+    return -1;
+  bio = BIO_new_mem_buf (data, len);
+  root = bio ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
+  BIO_free (bio);
+  key = root ? X509_get0_pubkey (root) : NULL;
+  if (key == NULL || X509_check_issued (root, root) != X509_V_OK || X509_verify (root, key) != 1)
+    {
+      X509_free (root);
+      return ic_error (err, EBADMSG, "%s: not a self-signed root CA certificate (PEM)", pem_path);
+    }
+  if (is_intel_root (root))
+    {
+      X509_free (root);
+      return ic_error (err, EINVAL, "%s: this is Intel's root, not a sim root", pem_path);
+    }
+  X509_free (c->sim_root);
+  c->sim_root = root;
+  c->verified = false;
+  return 0;
 }
 
 /* A signed collateral document: its issuer chain to the root, its signature, its window. */
 static int
-verify_signed_json (const struct signed_json *doc, STACK_OF (X509) * chain, X509_CRL *root_crl,
-                    time_t as_of, const char *what, ic_error_t *err)
+verify_signed_json (const struct signed_json *doc, STACK_OF (X509) * chain, X509 *root,
+                    X509_CRL *root_crl, time_t as_of, const char *what, ic_error_t *err)
 {
-  X509 *root = chain_root (chain), *signer = sk_X509_value (chain, 0);
+  X509 *signer = sk_X509_value (chain, 0);
   time_t issued = dcap_parse_time (jstr (doc->object, "issueDate"));
   time_t next = dcap_parse_time (jstr (doc->object, "nextUpdate"));
 
-  if (root == NULL)
-    return ic_error (err, EBADMSG, "%s: the issuer chain does not end at the Intel SGX Root CA",
-                     what);
   if (verify_chain (signer, chain, root, root_crl, NULL, as_of, what, err) < 0)
     return -1;
   if (!sgx_ecdsa_verify (X509_get0_pubkey (signer), (const uint8_t *)doc->raw, strlen (doc->raw),
@@ -442,15 +494,16 @@ narrow_chain (time_t *from, time_t *until, STACK_OF (X509) * chain)
 
 /* The collateral documents, verified as of as_of unless an earlier verification covers it. */
 static int
-verify_collateral (struct dcap_collateral *c, time_t as_of, ic_error_t *err)
+verify_collateral (struct dcap_collateral *c, X509 *root, time_t as_of, ic_error_t *err)
 {
   time_t from = 0, until = (time_t)INT64_MAX;
 
   if (c->verified && as_of >= c->valid_from && as_of < c->valid_until)
     return 0;
   c->verified = false;
-  if (verify_signed_json (&c->tcb_info, c->tcb_chain, c->root_crl, as_of, "TCB info", err) < 0
-      || verify_signed_json (&c->qe_identity, c->qe_chain, c->root_crl, as_of, "QE identity", err)
+  if (verify_signed_json (&c->tcb_info, c->tcb_chain, root, c->root_crl, as_of, "TCB info", err) < 0
+      || verify_signed_json (&c->qe_identity, c->qe_chain, root, c->root_crl, as_of, "QE identity",
+                             err)
              < 0)
     return -1;
   narrow_chain (&from, &until, c->tcb_chain);
@@ -625,17 +678,26 @@ static int
 verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
             STACK_OF (X509) * pck_chain, struct dcap_verdict *v, ic_error_t *err)
 {
-  X509 *root = chain_root (c->tcb_chain), *pck = sk_X509_value (pck_chain, 0);
+  X509 *root = trust_anchor (c, &v->simulated, err), *pck = sk_X509_value (pck_chain, 0);
   struct pck_tcb tcb;
 
   if (root == NULL)
+    return -1;
+  /* Sim evidence must say so in its header, and nothing else may. */
+  if (memcmp (q->header->qe_vendor_id, v->simulated ? sgx_qe_vendor_sim : sgx_qe_vendor_intel, 16)
+      != 0)
     return ic_error (err, EBADMSG,
-                     "collateral: the TCB info chain does not end at the Intel "
-                     "SGX Root CA");
+                     "quote: the QE vendor ID is not %s, although the quote is "
+                     "verified against %s",
+                     v->simulated ? "the software TEE's" : "Intel's",
+                     v->simulated ? "the sim root" : "Intel's root");
+  if (X509_cmp (last_cert (pck_chain), root) != 0)
+    return ic_error (err, EBADMSG, "quote: the PCK certificate chain does not end at the %s",
+                     v->simulated ? "trusted sim root" : "Intel SGX Root CA");
   if (verify_chain (pck, pck_chain, root, c->root_crl, c->pck_crl, as_of, "PCK certificate", err)
           < 0
       || sgx_quote_check_signatures (q, X509_get0_pubkey (pck), err) < 0
-      || verify_collateral (c, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0)
+      || verify_collateral (c, root, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0)
     return -1;
   for (size_t i = 0; i < 6; i++)
     snprintf (v->fmspc + 2 * i, 3, "%02X", tcb.fmspc[i]);

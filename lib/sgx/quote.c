@@ -2,6 +2,10 @@
 #include <errno.h>
 #include <string.h>
 
+const uint8_t sgx_qe_vendor_intel[16] = { 0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
+                                          0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07 };
+const uint8_t sgx_qe_vendor_sim[16] = "SIMULATED-TEE-QE";
+
 /* A cursor over the quote that refuses to move past its end. */
 struct reader
 {

@@ -45,6 +45,11 @@ struct tdx_report_body
 _Static_assert(sizeof (struct sgx_quote_header) == 48, "quote header is 48 bytes");
 _Static_assert(sizeof (struct tdx_report_body) == 584, "TD report body is 584 bytes");
 
+/* QE vendor IDs in the quote header: Intel's quoting enclaves, and the software TEE's
+   (ASCII "SIMULATED-TEE-QE"), which a verifier accepts only from a trusted sim root. */
+extern const uint8_t sgx_qe_vendor_intel[16];
+extern const uint8_t sgx_qe_vendor_sim[16];
+
 /* Pointers into the caller's buffer, which must outlive the struct. */
 struct sgx_quote
 {

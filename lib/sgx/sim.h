@@ -5,9 +5,9 @@
      root CA, a sim PCK CA and PCK certificate with SGX extensions, a TCB signing certificate,
      the sim QE's attestation key, a per-platform report-key secret and DCAP collateral signed
      by those keys;
-   - every sim quote carries SIM_QE_VENDOR_ID in its header and chains to the sim root, so a
-     verifier refuses it unless that root was explicitly given as a trust anchor, and then
-     reports it as simulated. */
+   - every sim quote carries sgx_qe_vendor_sim ("SIMULATED-TEE-QE") in its header and chains to the
+   sim root, so a verifier refuses it unless that root was explicitly given as a trust anchor, and
+   then reports it as simulated. */
 #ifndef SGX_SIM_H
 #define SGX_SIM_H
 
@@ -20,9 +20,6 @@
 #define SIM_STATE_DIR "/var/lib/inclavare-containers/sim"
 #define SIM_STATE_DIR_ENV "INCLAVARE_SIM_DIR"
 
-/* The QE vendor ID of sim quotes: ASCII "SIMULATED-TEE-QE" (Intel's QE has 939a7233...). */
-extern const uint8_t sim_qe_vendor_id[16];
-
 struct sim_platform;
 
 /* Opens the platform in dir (NULL: $INCLAVARE_SIM_DIR, else SIM_STATE_DIR), creating its keys
@@ -34,6 +31,10 @@ void sim_platform_free (struct sim_platform *p);
    given to trust sim quotes, and the collateral directory (same file names as Intel's). */
 const char *sim_platform_root_ca (const struct sim_platform *p);
 const char *sim_platform_collateral_dir (const struct sim_platform *p);
+
+/* Revokes the platform's PCK certificate: its PCK CRL lists it from now on (for testing
+   verifiers, and for retiring a platform). */
+int sim_platform_revoke_pck (struct sim_platform *p, ic_error_t *err);
 
 /* An initialized enclave: its identity as EREPORT states it. */
 struct sim_enclave

@@ -23,6 +23,7 @@ static const char usage_text[]
       "  catsig    put an external signature into a SIGSTRUCT, after checking it\n"
       "  dump      print a SIGSTRUCT, REPORT, TARGETINFO, EINITTOKEN, SECINFO or quote\n"
       "  verify-quote  verify a DCAP quote with its collateral (native, no Intel library)\n"
+      "  sim       the software TEE: its platform, enclaves and quotes (no SGX needed)\n"
       "\n"
       "Options:\n"
       "  -h, --help      show this help\n"
@@ -39,6 +40,7 @@ static const struct
   { "measure", sgx_tools_measure }, { "sign", sgx_tools_sign },
   { "gendata", sgx_tools_gendata }, { "catsig", sgx_tools_catsig },
   { "dump", sgx_tools_dump },       { "verify-quote", sgx_tools_verify_quote },
+  { "sim", sgx_tools_sim },
 };
 
 int

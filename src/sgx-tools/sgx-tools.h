@@ -16,6 +16,7 @@ int sgx_tools_gendata (int argc, char **argv);
 int sgx_tools_catsig (int argc, char **argv);
 int sgx_tools_dump (int argc, char **argv);
 int sgx_tools_verify_quote (int argc, char **argv);
+int sgx_tools_sim (int argc, char **argv);
 
 /* Prints "sgx-tools: message" and returns exit code 1. */
 int sgx_tools_fail (ic_error_t *err);

@@ -29,7 +29,8 @@ static const char usage[]
       "      --accept-status LIST   comma-separated statuses to accept (default: UpToDate,\n"
       "                             SWHardeningNeeded, ConfigurationNeeded,\n"
       "                             ConfigurationAndSWHardeningNeeded)\n"
-      "      --trust-sim-root PEM   not available yet: the software TEE comes later\n"
+      "      --trust-sim-root PEM   also trust this software TEE root CA (`sgx-tools sim init`\n"
+      "                             prints it); its quotes are reported as simulated\n"
       "  -f, --format FORMAT        text (default) or json\n"
       "  -h, --help                 show this help\n";
 
@@ -77,6 +78,8 @@ verdict_json (const struct sgx_quote *q, const struct dcap_verdict *v, bool ok)
   const struct sgx_report_body *r = q->report;
 
   json_object_object_add (o, "verified", json_object_new_boolean (true));
+  /* Simulated evidence proves nothing about hardware: say so where no reader can miss it. */
+  json_object_object_add (o, "simulated", json_object_new_boolean (v->simulated));
   json_object_object_add (o, "tcb_status", json_object_new_string (v->tcb_status));
   json_object_object_add (o, "accepted", json_object_new_boolean (ok));
   for (char **id = v->advisory_ids; id && *id; id++)
@@ -112,7 +115,7 @@ sgx_tools_verify_quote (int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
   cleanup_free char *data = NULL;
-  const char *quote = NULL, *dir = NULL, *as_of_text = NULL, *format = "text";
+  const char *quote = NULL, *dir = NULL, *as_of_text = NULL, *format = "text", *sim_root = NULL;
   const char *accept = "UpToDate,SWHardeningNeeded,ConfigurationNeeded,"
                        "ConfigurationAndSWHardeningNeeded";
   struct dcap_collateral *collateral = NULL;
@@ -142,8 +145,8 @@ sgx_tools_verify_quote (int argc, char **argv)
         accept = optarg;
         break;
       case OPT_SIM_ROOT:
-        return sgx_tools_usage_error ("verify-quote",
-                                      "--trust-sim-root: the software TEE is not available yet");
+        sim_root = optarg;
+        break;
       default:
         return 1;
       }
@@ -157,8 +160,12 @@ sgx_tools_verify_quote (int argc, char **argv)
                                   as_of_text);
   if (read_file_at (AT_FDCWD, quote, SGX_QUOTE_MAX_SIZE, &data, &len, &err) < 0
       || sgx_quote_parse ((const uint8_t *)data, len, &q, &err) < 0
-      || dcap_collateral_load (dir, &collateral, &err) < 0)
-    return sgx_tools_fail (&err);
+      || dcap_collateral_load (dir, &collateral, &err) < 0
+      || (sim_root && dcap_collateral_trust_sim_root (collateral, sim_root, &err) < 0))
+    {
+      dcap_collateral_free (collateral);
+      return sgx_tools_fail (&err);
+    }
   if (dcap_verify (&q, collateral, as_of, &verdict, &err) < 0)
     {
       dcap_collateral_free (collateral);
@@ -166,6 +173,9 @@ sgx_tools_verify_quote (int argc, char **argv)
       return 1;
     }
   ok = accepted (verdict.tcb_status, accept);
+  if (verdict.simulated)
+    fprintf (stderr, "sgx-tools: WARNING: simulated evidence from the software TEE: it proves "
+                     "nothing about hardware protection\n");
   json_object *o = verdict_json (&q, &verdict, ok);
   print (o, format);
   json_object_put (o);

@@ -187,3 +187,81 @@ verify() { # vector [options...]: verify-quote on a recorded quote and its colla
 	run verify sgx-dcap-v3 --trust-sim-root /dev/null
 	[ "$status" -eq 1 ]
 }
+
+# ---------------------------------------------------------------- the software TEE
+
+@test "sim: an enclave's quote verifies with the sim root trusted, reported as simulated" {
+	local dir="$TEST_DIR/sim"
+	run sgx sim init --sim-dir "$dir"
+	[ "$status" -eq 0 ]
+	assert_output_contains "$dir/root-ca.pem"
+	[ "$(stat -c %a "$dir")" = 700 ]
+	[ "$(stat -c %a "$dir/report-secret")" = 600 ]
+	run sgx sim quote -d "$dir" --enclave "$SGXS" --sigstruct "$SIG" --report-data c0ffee -o "$TEST_DIR/q.bin"
+	[ "$status" -eq 0 ]
+	run sgx verify-quote -q "$TEST_DIR/q.bin" -c "$dir/collateral" --trust-sim-root "$dir/root-ca.pem" --format json
+	[ "$status" -eq 0 ]
+	assert_output_contains "simulated evidence"
+	[ "$(echo "$output" | sed -n '/^{/,$p' | jq -r '.simulated, .tcb_status, .mrenclave, .mrsigner, .report_data[0:6]')" = \
+		"$(printf 'true\nUpToDate\n%s\n%s\nc0ffee' "$MRENCLAVE" "$MRSIGNER")" ]
+	run sgx dump --type quote "$TEST_DIR/q.bin"
+	[ "$status" -eq 0 ]
+	assert_output_contains "SIMULATED-TEE-QE"
+}
+
+@test "sim: a quote is refused without the sim root, with another platform's root, or once the PCK is revoked" {
+	local dir="$TEST_DIR/sim" other="$TEST_DIR/other"
+	sgx sim init -d "$other" >/dev/null
+	sgx sim quote -d "$dir" -e "$SGXS" -s "$SIG" -o "$TEST_DIR/q.bin"
+	run sgx verify-quote -q "$TEST_DIR/q.bin" -c "$dir/collateral"
+	[ "$status" -eq 1 ]
+	assert_output_contains "NOT VERIFIED"
+	assert_output_contains "sim root trusted"
+	run sgx verify-quote -q "$TEST_DIR/q.bin" -c "$dir/collateral" --trust-sim-root "$other/root-ca.pem"
+	[ "$status" -eq 1 ]
+	run sgx verify-quote -q "$TEST_DIR/q.bin" -c "$other/collateral" --trust-sim-root "$other/root-ca.pem"
+	[ "$status" -eq 1 ]
+	# Intel's quote is not passed off with sim collateral, nor the sim quote with Intel's.
+	run sgx verify-quote -q "$VECTORS/sgx-dcap-v3/quote.bin" -c "$dir/collateral" --trust-sim-root "$dir/root-ca.pem"
+	[ "$status" -eq 1 ]
+	run sgx verify-quote -q "$TEST_DIR/q.bin" -c "$VECTORS/sgx-dcap-v3/collateral" --trust-sim-root "$dir/root-ca.pem"
+	[ "$status" -eq 1 ]
+	run sgx sim revoke-pck -d "$dir"
+	[ "$status" -eq 0 ]
+	run sgx verify-quote -q "$TEST_DIR/q.bin" -c "$dir/collateral" --trust-sim-root "$dir/root-ca.pem"
+	[ "$status" -eq 1 ]
+	assert_output_contains "revoked"
+}
+
+@test "sim: EINIT refuses an image changed after signing, and a SIGSTRUCT for another enclave" {
+	local dir="$TEST_DIR/sim"
+	cp "$SGXS" "$TEST_DIR/changed.sgxs"
+	printf 'X' | dd of="$TEST_DIR/changed.sgxs" bs=1 seek=5000 conv=notrunc 2>/dev/null
+	run sgx sim quote -d "$dir" -e "$TEST_DIR/changed.sgxs" -s "$SIG" -o "$TEST_DIR/q.bin"
+	[ "$status" -eq 1 ]
+	assert_output_contains "EINIT"
+	assert_output_contains "ENCLAVEHASH"
+	[ ! -e "$TEST_DIR/q.bin" ]
+	sgx sign --key "$(key)" --enclavehash "$(printf '%064d' 1)" -o "$TEST_DIR/other.sig"
+	run sgx sim quote -d "$dir" -e "$SGXS" -s "$TEST_DIR/other.sig" -o "$TEST_DIR/q.bin"
+	[ "$status" -eq 1 ]
+	assert_output_contains "ENCLAVEHASH"
+}
+
+@test "sim: usage errors name the flag" {
+	run sgx sim
+	[ "$status" -eq 1 ]
+	assert_output_contains "expected one command"
+	run sgx sim frobnicate -d "$TEST_DIR/sim"
+	[ "$status" -eq 1 ]
+	assert_output_contains "unknown command"
+	run sgx sim quote -d "$TEST_DIR/sim" -e "$SGXS"
+	[ "$status" -eq 1 ]
+	assert_output_contains "--sigstruct"
+	run sgx sim quote -d "$TEST_DIR/sim" -e "$SGXS" -s "$SIG" -o "$TEST_DIR/q" --report-data xyz
+	[ "$status" -eq 1 ]
+	assert_output_contains "--report-data"
+	run sgx sim --help
+	[ "$status" -eq 0 ]
+	assert_output_contains "revoke-pck"
+}

@@ -13,9 +13,6 @@
 #include <openssl/x509v3.h>
 #include <string.h>
 
-/* What the sim QE writes as its vendor ID (lib/sgx/sim.h). */
-static const uint8_t sim_vendor_id[16] = "SIMULATED-TEE-QE";
-
 /* The verifier type that checks evidence with this tag and contents. */
 static const char *
 evidence_type (uint64_t tag, const uint8_t *ev, size_t len)
@@ -31,7 +28,7 @@ evidence_type (uint64_t tag, const uint8_t *ev, size_t len)
         return "tdx_ecdsa";
       if (hdr->tee_type != SGX_QUOTE_TEE_SGX)
         return NULL;
-      if (memcmp (hdr->qe_vendor_id, sim_vendor_id, sizeof sim_vendor_id) == 0)
+      if (memcmp (hdr->qe_vendor_id, sgx_qe_vendor_sim, sizeof sgx_qe_vendor_sim) == 0)
         return "sim";
       return "sgx_ecdsa";
     case OCBR_TAG_EVIDENCE_SGX_LEGACY_REPORT:

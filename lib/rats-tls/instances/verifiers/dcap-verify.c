@@ -99,8 +99,9 @@ dcap_verify_evidence (const char *name, struct dcap_verifier *v,
   if (collateral == NULL)
     return rtls_error (ENCLAVE_VERIFIER_ERR_NOT_CONFIGURED,
                        "%s: no collateral: the peer sent no endorsements and none is configured "
-                       "(RATS_TLS_COLLATERAL_DIR)",
-                       name);
+                       "(%s)",
+                       name,
+                       v->want_simulated ? "RATS_TLS_SIM_COLLATERAL" : "RATS_TLS_COLLATERAL_DIR");
 
   if (dcap_verify (&q, collateral, as_of, &verdict, &err) < 0)
     {

@@ -108,6 +108,13 @@ extern "C"
      signature, evidence, pubkey-hash binding, callback), without a connection. */
   rats_tls_err_t rats_tls_verify_certificate (rats_tls_handle handle, const uint8_t *der,
                                               size_t len);
+  /* Ours. Verifies the value of a 2.23.133.5.4.9 extension (and of 2.23.133.5.4.2, may be NULL)
+   against a DER SubjectPublicKeyInfo: the evidence by its verifier, the report data against
+   the claims, the claims' pubkey-hash against the key, then the callback. */
+  rats_tls_err_t rats_tls_verify_evidence (rats_tls_handle handle, const uint8_t *evidence,
+                                           size_t evidence_len, const uint8_t *endorsements,
+                                           size_t endorsements_len, const uint8_t *spki,
+                                           size_t spki_len);
   /* Ours. The DER certificate this handle presents (NULL when it presents none). */
   const uint8_t *rats_tls_get_certificate (rats_tls_handle handle, size_t *len);
 

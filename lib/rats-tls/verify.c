@@ -173,14 +173,12 @@ dice_md (hash_algo_t alg)
 }
 
 RTLS_EXPORT rats_tls_err_t
-rtls_verify_peer_certificate (rats_tls_handle h, const uint8_t *der, size_t len)
+rats_tls_verify_evidence (rats_tls_handle h, const uint8_t *ext, size_t ext_len,
+                          const uint8_t *endorsements_ext, size_t endorsements_len,
+                          const uint8_t *spki, size_t spki_len)
 {
   cleanup_error ic_error_t err = NULL;
-  __attribute__ ((cleanup (x509_freep))) X509 *cert = NULL;
   cleanup_free uint8_t *raw = NULL, *claims = NULL;
-  uint8_t *spki = NULL;
-  const uint8_t *p = der;
-  const ASN1_OCTET_STRING *ext = NULL, *endorsements_ext = NULL;
   attestation_endorsement_t endorsements = { 0 };
   attestation_evidence_t evidence = { 0 };
   struct dice_claims parsed = { 0 };
@@ -190,6 +188,80 @@ rtls_verify_peer_certificate (rats_tls_handle h, const uint8_t *der, size_t len)
   size_t raw_len, claims_len;
   const char *type;
   uint64_t tag = 0, endorsements_tag = 0;
+  int ret;
+
+  if (h == NULL || ext == NULL || spki == NULL || spki_len > INT32_MAX)
+    return rtls_error (RATS_TLS_ERR_INVALID, "rats_tls_verify_evidence: NULL argument");
+  if (dice_evidence_parse (ext, ext_len, &tag, &raw, &raw_len, &claims, &claims_len, &err) < 0)
+    return rtls_error_from (RATS_TLS_ERR_CBOR, &err);
+  type = evidence_type (tag, raw, raw_len);
+  if (type == NULL)
+    return rtls_error (RATS_TLS_ERR_NO_VERIFIER, "evidence: unknown kind (CBOR tag %llu)",
+                       (unsigned long long)tag);
+  ret = select_for_type (h, type);
+  if (ret != RATS_TLS_ERR_NONE)
+    return ret;
+  if (endorsements_ext)
+    {
+      if (dice_endorsements_parse (endorsements_ext, endorsements_len, &endorsements_tag,
+                                   &endorsements, &err)
+          < 0)
+        return rtls_error_from (RATS_TLS_ERR_CBOR, &err);
+      if (endorsements_tag != tag)
+        {
+          rtls_endorsement_clear (&endorsements);
+          return rtls_error (RATS_TLS_ERR_CBOR,
+                             "endorsements: CBOR tag %llu does not match the evidence's %llu",
+                             (unsigned long long)endorsements_tag, (unsigned long long)tag);
+        }
+    }
+
+  snprintf (evidence.type, sizeof evidence.type, "%s", type);
+  evidence.tag = tag;
+  evidence.data = raw;
+  evidence.size = raw_len;
+  SHA256 (claims, claims_len, claims_hash);
+  ret = h->verifier.opts->verify_evidence (&h->verifier, &evidence, claims_hash, sizeof claims_hash,
+                                           endorsements_ext ? &endorsements : NULL, &ev);
+  rtls_endorsement_clear (&endorsements);
+  if (ret != ENCLAVE_VERIFIER_ERR_NONE)
+    return ret;
+
+  /* The evidence binds the claims; the claims must bind the certificate's key. */
+  if (dice_claims_parse (claims, claims_len, &parsed, &err) < 0)
+    return rtls_error_from (RATS_TLS_ERR_CBOR, &err);
+  if (!EVP_Digest (spki, spki_len, key_hash, &key_hash_len, dice_md (parsed.pubkey_hash_alg), NULL)
+      || key_hash_len != parsed.pubkey_hash_len
+      || CRYPTO_memcmp (key_hash, parsed.pubkey_hash, key_hash_len) != 0)
+    {
+      dice_claims_clear (&parsed);
+      return rtls_error (RATS_TLS_ERR_PUBKEY_HASH_MISMATCH,
+                         "claims: pubkey-hash is not the hash of the certificate's public key");
+    }
+
+  ev.custom_claims = parsed.custom;
+  ev.custom_claims_length = parsed.n_custom;
+  ev.ehd.public_key = (void *)spki;
+  ev.ehd.public_key_size = (int)spki_len;
+  ev.ehd.user_data = (char *)claims;
+  ev.ehd.user_data_size = (int)claims_len;
+  ev.quote = (char *)raw;
+  ev.quote_size = (int)raw_len;
+  ev.verifier = h->verifier.opts->name;
+  if (ev.tcb_status == NULL)
+    ev.tcb_status = "";
+  ret = call_back (h, &ev);
+  dice_claims_clear (&parsed);
+  return ret;
+}
+
+RTLS_EXPORT rats_tls_err_t
+rtls_verify_peer_certificate (rats_tls_handle h, const uint8_t *der, size_t len)
+{
+  __attribute__ ((cleanup (x509_freep))) X509 *cert = NULL;
+  uint8_t *spki = NULL;
+  const uint8_t *p = der;
+  const ASN1_OCTET_STRING *ext = NULL, *endorsements_ext = NULL;
   time_t now = h->policy.cert_as_of ? h->policy.cert_as_of : time (NULL);
   int spki_len, ret;
 
@@ -216,76 +288,12 @@ rtls_verify_peer_certificate (rats_tls_handle h, const uint8_t *der, size_t len)
         return rtls_error (RATS_TLS_ERR_BAD_CERT, "certificate: endorsements without evidence");
       return verify_no_evidence (h, "the peer's certificate carries no evidence");
     }
-  if (dice_evidence_parse (ext->data, ext->length, &tag, &raw, &raw_len, &claims, &claims_len, &err)
-      < 0)
-    return rtls_error_from (RATS_TLS_ERR_CBOR, &err);
-  type = evidence_type (tag, raw, raw_len);
-  if (type == NULL)
-    return rtls_error (RATS_TLS_ERR_NO_VERIFIER, "evidence: unknown kind (CBOR tag %llu)",
-                       (unsigned long long)tag);
-  ret = select_for_type (h, type);
-  if (ret != RATS_TLS_ERR_NONE)
-    return ret;
-  if (endorsements_ext)
-    {
-      if (dice_endorsements_parse (endorsements_ext->data, endorsements_ext->length,
-                                   &endorsements_tag, &endorsements, &err)
-          < 0)
-        return rtls_error_from (RATS_TLS_ERR_CBOR, &err);
-      if (endorsements_tag != tag)
-        {
-          rtls_endorsement_clear (&endorsements);
-          return rtls_error (RATS_TLS_ERR_CBOR,
-                             "endorsements: CBOR tag %llu does not match the evidence's %llu",
-                             (unsigned long long)endorsements_tag, (unsigned long long)tag);
-        }
-    }
-
-  snprintf (evidence.type, sizeof evidence.type, "%s", type);
-  evidence.tag = tag;
-  evidence.data = raw;
-  evidence.size = raw_len;
-  SHA256 (claims, claims_len, claims_hash);
-  ret = h->verifier.opts->verify_evidence (&h->verifier, &evidence, claims_hash, sizeof claims_hash,
-                                           endorsements_ext ? &endorsements : NULL, &ev);
-  rtls_endorsement_clear (&endorsements);
-  if (ret != ENCLAVE_VERIFIER_ERR_NONE)
-    return ret;
-
-  /* The evidence binds the claims; the claims must bind the certificate's key. */
-  if (dice_claims_parse (claims, claims_len, &parsed, &err) < 0)
-    return rtls_error_from (RATS_TLS_ERR_CBOR, &err);
   spki_len = i2d_X509_PUBKEY (X509_get_X509_PUBKEY (cert), &spki);
-  if (spki_len <= 0
-      || !EVP_Digest (spki, spki_len, key_hash, &key_hash_len, dice_md (parsed.pubkey_hash_alg),
-                      NULL))
-    {
-      OPENSSL_free (spki);
-      dice_claims_clear (&parsed);
-      return rtls_error (RATS_TLS_ERR_BAD_CERT, "certificate: cannot hash its public key");
-    }
-  if (key_hash_len != parsed.pubkey_hash_len
-      || CRYPTO_memcmp (key_hash, parsed.pubkey_hash, key_hash_len) != 0)
-    {
-      OPENSSL_free (spki);
-      dice_claims_clear (&parsed);
-      return rtls_error (RATS_TLS_ERR_PUBKEY_HASH_MISMATCH,
-                         "claims: pubkey-hash is not the hash of the certificate's public key");
-    }
-
-  ev.custom_claims = parsed.custom;
-  ev.custom_claims_length = parsed.n_custom;
-  ev.ehd.public_key = spki;
-  ev.ehd.public_key_size = spki_len;
-  ev.ehd.user_data = (char *)claims;
-  ev.ehd.user_data_size = (int)claims_len;
-  ev.quote = (char *)raw;
-  ev.quote_size = (int)raw_len;
-  ev.verifier = h->verifier.opts->name;
-  if (ev.tcb_status == NULL)
-    ev.tcb_status = "";
-  ret = call_back (h, &ev);
+  if (spki_len <= 0)
+    return rtls_error (RATS_TLS_ERR_BAD_CERT, "certificate: cannot encode its public key");
+  ret = rats_tls_verify_evidence (h, ext->data, ext->length,
+                                  endorsements_ext ? endorsements_ext->data : NULL,
+                                  endorsements_ext ? endorsements_ext->length : 0, spki, spki_len);
   OPENSSL_free (spki);
-  dice_claims_clear (&parsed);
   return ret;
 }

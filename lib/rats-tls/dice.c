@@ -48,6 +48,47 @@ serialize (cbor_item_t *item, uint8_t **out, size_t *out_len, const char *what, 
   return 0;
 }
 
+/* libcbor allocates a definite array or map for the size its header declares before it reads
+   the items, so a few bytes could claim billions of them. Every declared item takes at least
+   one byte of the buffer, so the sizes declared by all headers add up to at most its length:
+   walk the headers with libcbor's streaming decoder and check that first. */
+struct declared
+{
+  size_t total, limit;
+};
+
+static void
+declared_array (void *ctx, size_t size)
+{
+  struct declared *d = ctx;
+  d->total = size > d->limit ? d->limit + 1 : d->total + size;
+}
+
+static void
+declared_map (void *ctx, size_t size)
+{
+  declared_array (ctx, size > SIZE_MAX / 2 ? SIZE_MAX : size * 2);
+}
+
+static bool
+sizes_plausible (const uint8_t *buf, size_t len)
+{
+  struct cbor_callbacks callbacks = cbor_empty_callbacks;
+  struct declared d = { .total = 0, .limit = len };
+  size_t pos = 0;
+
+  callbacks.array_start = declared_array;
+  callbacks.map_start = declared_map;
+  while (pos < len)
+    {
+      struct cbor_decoder_result r = cbor_stream_decode (buf + pos, len - pos, &callbacks, &d);
+      if (r.status != CBOR_DECODER_FINISHED || r.read == 0 || d.total > d.limit)
+        return false;
+      pos += r.read;
+    }
+  return true;
+}
+
 /* Parses exactly one item filling the whole buffer. */
 static cbor_item_t *
 load_one (const uint8_t *buf, size_t len, const char *what, ic_error_t *err)
@@ -58,6 +99,11 @@ load_one (const uint8_t *buf, size_t len, const char *what, ic_error_t *err)
   if (buf == NULL || len == 0)
     {
       ic_error (err, EINVAL, "%s: empty", what);
+      return NULL;
+    }
+  if (!sizes_plausible (buf, len))
+    {
+      ic_error (err, EINVAL, "%s: malformed CBOR (truncated, or sizes larger than the data)", what);
       return NULL;
     }
   item = cbor_load (buf, len, &result);

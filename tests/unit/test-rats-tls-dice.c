@@ -113,6 +113,10 @@ test_claims_parse_refusals (void **state)
   refuse_claims ((const uint8_t *)"\xa2\x61k\x40\x61k\x40", 7, "appears twice");
   refuse_claims ((const uint8_t *)"\xa1\x61k\x5f\x41x\xff", 7, "not a definite byte string");
   refuse_claims ((const uint8_t *)"", 0, "empty");
+  /* headers declaring more items than there are bytes (libcbor would allocate for them) */
+  refuse_claims ((const uint8_t *)"\xbb\x00\x00\x00\x0b\xab\xab\xab\xab\x00", 10,
+                 "sizes larger than the data");
+  refuse_claims ((const uint8_t *)"\xa1\x61k\x9a\xba\xba\xba\xba", 8, "sizes larger than the data");
   /* pubkey-hash: wrong algorithm, wrong length, not an array */
   uint8_t bad[64];
   memcpy (bad, good, n);

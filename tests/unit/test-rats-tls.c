@@ -217,6 +217,13 @@ test_error_codes (void **state)
   c = conf_of (0, "", "", "", "");
   c.api_version = 2;
   expect (rats_tls_init (&c, &h), RATS_TLS_ERR_INVALID, "api_version");
+  c = conf_of (0, "", "", "", "");
+  setenv ("RATS_TLS_VERIFY_CACHE_SECONDS", "soon", 1);
+  expect (rats_tls_init (&c, &h), RATS_TLS_ERR_INVALID, "RATS_TLS_VERIFY_CACHE_SECONDS");
+  unsetenv ("RATS_TLS_VERIFY_CACHE_SECONDS");
+  setenv ("RATS_TLS_ACCEPT_DEBUG", "yes", 1);
+  expect (rats_tls_init (&c, &h), RATS_TLS_ERR_INVALID, "RATS_TLS_ACCEPT_DEBUG");
+  unsetenv ("RATS_TLS_ACCEPT_DEBUG");
   /* the claim name the library uses itself */
   claim_t reserved = { .name = "pubkey-hash", .value = (uint8_t *)"x", .value_size = 1 };
   c = conf_of (RATS_TLS_CONF_FLAGS_SERVER, "openssl", "openssl", "nullattester", "");
@@ -575,6 +582,9 @@ test_certificate_refusals (void **state)
   sim_env (NULL);
   der = make_cert ("sim", 0, RATS_TLS_CERT_ALGO_DEFAULT, &len);
   sim_env (root1);
+  h = verifier_handle ("sim", RATS_TLS_ERR_NONE);
+  expect (rats_tls_verify_certificate (h, der, len), RATS_TLS_ERR_NONE, NULL);
+  rats_tls_cleanup (h);
   t = time (NULL) + 2 * 365 * 24 * 3600;
   strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime (&t));
   setenv ("RATS_TLS_CERT_AS_OF", when, 1);

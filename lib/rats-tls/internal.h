@@ -38,20 +38,6 @@ struct rtls_core_context_t
   tls_wrapper_ctx_t tls;
   bool attester_ready, verifier_ready;
 
-  /* The last evidence that verified: a peer that connects again with the same certificate
-     (same evidence, endorsements, key) within cache_seconds skips the verifier; the checks
-     of the certificate, the claims' binding and the callback still run every time. */
-  struct
-  {
-    bool valid;
-    uint8_t key[32]; /* SHA-256 of verifier name, evidence, endorsements, key */
-    time_t until;
-    rtls_evidence_t ev;
-    uint8_t mr_enclave[32], mr_signer[32], attributes[16];
-    char tcb_status[48];
-  } cache;
-  long cache_seconds;
-
   uint8_t *cert_der; /* the certificate this side presents */
   size_t cert_len;
   int fd;

@@ -50,18 +50,5 @@ rtls_policy_init (struct rtls_core_context_t *h)
   if (debug && debug[0] && strcmp (debug, "0") != 0 && strcmp (debug, "1") != 0)
     return rtls_error (RATS_TLS_ERR_INVALID, "RATS_TLS_ACCEPT_DEBUG: `%s` is not 0 or 1", debug);
   p->accept_debug = debug && strcmp (debug, "1") == 0;
-  {
-    const char *c = getenv ("RATS_TLS_VERIFY_CACHE_SECONDS");
-    char *end;
-    h->cache_seconds = 60;
-    if (c && c[0])
-      {
-        errno = 0;
-        h->cache_seconds = strtol (c, &end, 10);
-        if (errno || *end || h->cache_seconds < 0 || h->cache_seconds > 86400)
-          return rtls_error (RATS_TLS_ERR_INVALID,
-                             "RATS_TLS_VERIFY_CACHE_SECONDS: `%s` is not 0 to 86400", c);
-      }
-  }
   return RATS_TLS_ERR_NONE;
 }

@@ -172,60 +172,6 @@ dice_md (hash_algo_t alg)
     }
 }
 
-static void
-cache_key (struct rtls_core_context_t *h, const uint8_t *ext, size_t ext_len,
-           const uint8_t *endorsements, size_t endorsements_len, const uint8_t *spki,
-           size_t spki_len, uint8_t key[32])
-{
-  EVP_MD_CTX *md = EVP_MD_CTX_new ();
-  uint64_t lens[3] = { ext_len, endorsements_len, spki_len };
-  unsigned int n = 0;
-
-  if (md == NULL || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL)
-      || !EVP_DigestUpdate (md, h->verifier.opts->name, strlen (h->verifier.opts->name) + 1)
-      || !EVP_DigestUpdate (md, lens, sizeof lens) || !EVP_DigestUpdate (md, ext, ext_len)
-      || (endorsements && !EVP_DigestUpdate (md, endorsements, endorsements_len))
-      || !EVP_DigestUpdate (md, spki, spki_len) || !EVP_DigestFinal_ex (md, key, &n))
-    memset (key, 0, 32), h->cache.valid = false;
-  EVP_MD_CTX_free (md);
-}
-
-static bool
-cache_hit (struct rtls_core_context_t *h, const uint8_t key[32], rtls_evidence_t *ev)
-{
-  if (!h->cache.valid || h->cache_seconds == 0 || time (NULL) >= h->cache.until
-      || CRYPTO_memcmp (key, h->cache.key, 32) != 0)
-    return false;
-  *ev = h->cache.ev;
-  return true;
-}
-
-static void
-cache_store (struct rtls_core_context_t *h, const uint8_t key[32], const rtls_evidence_t *ev)
-{
-  h->cache.valid = false;
-  if (h->cache_seconds == 0)
-    return;
-  memcpy (h->cache.key, key, 32);
-  h->cache.until = time (NULL) + h->cache_seconds;
-  h->cache.ev = *ev;
-  if (ev->type == SGX_ECDSA)
-    {
-      memcpy (h->cache.mr_enclave, ev->sgx.mr_enclave, 32);
-      memcpy (h->cache.mr_signer, ev->sgx.mr_signer, 32);
-      memcpy (h->cache.attributes, ev->sgx.attributes, 16);
-      h->cache.ev.sgx.mr_enclave = h->cache.mr_enclave;
-      h->cache.ev.sgx.mr_signer = h->cache.mr_signer;
-      h->cache.ev.sgx.attributes = h->cache.attributes;
-    }
-  else if (ev->type != 0)
-    return; /* other evidence types: not cached */
-  snprintf (h->cache.tcb_status, sizeof h->cache.tcb_status, "%s",
-            ev->tcb_status ? ev->tcb_status : "");
-  h->cache.ev.tcb_status = h->cache.tcb_status;
-  h->cache.valid = true;
-}
-
 RTLS_EXPORT rats_tls_err_t
 rats_tls_verify_evidence (rats_tls_handle h, const uint8_t *ext, size_t ext_len,
                           const uint8_t *endorsements_ext, size_t endorsements_len,
@@ -237,7 +183,7 @@ rats_tls_verify_evidence (rats_tls_handle h, const uint8_t *ext, size_t ext_len,
   attestation_evidence_t evidence = { 0 };
   struct dice_claims parsed = { 0 };
   rtls_evidence_t ev = { 0 };
-  uint8_t claims_hash[SHA256_DIGEST_LENGTH], key_hash[EVP_MAX_MD_SIZE], key[32];
+  uint8_t claims_hash[SHA256_DIGEST_LENGTH], key_hash[EVP_MAX_MD_SIZE];
   unsigned int key_hash_len = 0;
   size_t raw_len, claims_len;
   const char *type;
@@ -275,17 +221,8 @@ rats_tls_verify_evidence (rats_tls_handle h, const uint8_t *ext, size_t ext_len,
   evidence.data = raw;
   evidence.size = raw_len;
   SHA256 (claims, claims_len, claims_hash);
-  cache_key (h, ext, ext_len, endorsements_ext, endorsements_len, spki, spki_len, key);
-  if (cache_hit (h, key, &ev))
-    ret = ENCLAVE_VERIFIER_ERR_NONE;
-  else
-    {
-      ret = h->verifier.opts->verify_evidence (&h->verifier, &evidence, claims_hash,
-                                               sizeof claims_hash,
-                                               endorsements_ext ? &endorsements : NULL, &ev);
-      if (ret == ENCLAVE_VERIFIER_ERR_NONE)
-        cache_store (h, key, &ev);
-    }
+  ret = h->verifier.opts->verify_evidence (&h->verifier, &evidence, claims_hash, sizeof claims_hash,
+                                           endorsements_ext ? &endorsements : NULL, &ev);
   rtls_endorsement_clear (&endorsements);
   if (ret != ENCLAVE_VERIFIER_ERR_NONE)
     return ret;

@@ -218,9 +218,6 @@ test_error_codes (void **state)
   c.api_version = 2;
   expect (rats_tls_init (&c, &h), RATS_TLS_ERR_INVALID, "api_version");
   c = conf_of (0, "", "", "", "");
-  setenv ("RATS_TLS_VERIFY_CACHE_SECONDS", "soon", 1);
-  expect (rats_tls_init (&c, &h), RATS_TLS_ERR_INVALID, "RATS_TLS_VERIFY_CACHE_SECONDS");
-  unsetenv ("RATS_TLS_VERIFY_CACHE_SECONDS");
   setenv ("RATS_TLS_ACCEPT_DEBUG", "yes", 1);
   expect (rats_tls_init (&c, &h), RATS_TLS_ERR_INVALID, "RATS_TLS_ACCEPT_DEBUG");
   unsetenv ("RATS_TLS_ACCEPT_DEBUG");

@@ -122,6 +122,30 @@ teardown (void **state)
   return system (cmd) == 0 ? 0 : -1;
 }
 
+/* Tagged evidence [quote, claims] for a recorded quote; claims that its report data does not
+   bind (nobody can make a recorded quote bind new claims). */
+static uint8_t *
+recorded_evidence (const char *quote_path, size_t *len)
+{
+  static uint8_t data[1 << 16];
+  FILE *f = fopen (quote_path, "rb");
+  size_t data_len, size = 0;
+  uint8_t *out = NULL;
+  static const uint8_t claims[] = { 0xa1, 0x61, 'k', 0x41, 'v' };
+  cbor_item_t *array = cbor_new_definite_array (2), *tag;
+  assert_non_null (f);
+  data_len = fread (data, 1, sizeof data, f);
+  fclose (f);
+  assert_true (data_len > 0 && data_len < sizeof data);
+  cbor_array_push (array, cbor_move (cbor_build_bytestring (data, data_len)));
+  cbor_array_push (array, cbor_move (cbor_build_bytestring (claims, sizeof claims)));
+  tag = cbor_build_tag (60000, array);
+  *len = cbor_serialize_alloc (tag, &out, &size);
+  cbor_decref (&tag);
+  cbor_decref (&array);
+  return out;
+}
+
 static rats_tls_conf_t
 conf_of (unsigned long flags, const char *tls, const char *crypto, const char *attester,
          const char *verifier)
@@ -458,6 +482,48 @@ sim_env (const char *root)
 
 /* A certificate of the sim attester verifies with the sim root trusted, chosen by name or by
    the evidence's type; the callback sees simulated evidence and the claims. */
+/* The recorded TDX quote reaches tdx_ecdsa by its type and verifies with its collateral: what
+   stops it is only the binding of claims it was not made for. Outside its window the quote
+   itself is refused; a verifier of the other TEE never sees it. */
+static void
+test_tdx_quote (void **state)
+{
+  char path[4200], collateral[4200];
+  uint8_t *ev, spki[] = { 0x30, 0x00 };
+  size_t len;
+  rats_tls_handle h;
+
+  snprintf (path, sizeof path, "%s/../tdx-dcap-v4/quote.bin", vectors);
+  snprintf (collateral, sizeof collateral, "%s/../tdx-dcap-v4/collateral", vectors);
+  ev = recorded_evidence (path, &len);
+  setenv ("RATS_TLS_COLLATERAL_DIR", collateral, 1);
+  setenv ("RATS_TLS_AS_OF", "2025-07-04T10:16:31Z", 1);
+  h = verifier_handle ("", RATS_TLS_ERR_NONE);
+  expect (rats_tls_verify_evidence (h, ev, len, NULL, 0, spki, sizeof spki),
+          ENCLAVE_VERIFIER_ERR_REPORT_DATA, "tdx_ecdsa: the quote's report data");
+  rats_tls_cleanup (h);
+  setenv ("RATS_TLS_AS_OF", "2027-01-01T00:00:00Z", 1);
+  h = verifier_handle ("tdx_ecdsa", RATS_TLS_ERR_NONE);
+  expect (rats_tls_verify_evidence (h, ev, len, NULL, 0, spki, sizeof spki),
+          ENCLAVE_VERIFIER_ERR_EVIDENCE, "tdx_ecdsa: the quote does not verify");
+  rats_tls_cleanup (h);
+  setenv ("RATS_TLS_AS_OF", "2025-07-04T10:16:31Z", 1);
+  h = verifier_handle ("sgx_ecdsa", RATS_TLS_ERR_NONE);
+  expect (rats_tls_verify_evidence (h, ev, len, NULL, 0, spki, sizeof spki),
+          RATS_TLS_ERR_NO_VERIFIER, "of type `tdx_ecdsa`");
+  rats_tls_cleanup (h);
+  free (ev);
+  snprintf (path, sizeof path, "%s/../sgx-dcap-v3/quote.bin", vectors);
+  ev = recorded_evidence (path, &len);
+  h = verifier_handle ("tdx_ecdsa", RATS_TLS_ERR_NONE);
+  expect (rats_tls_verify_evidence (h, ev, len, NULL, 0, spki, sizeof spki),
+          RATS_TLS_ERR_NO_VERIFIER, "of type `sgx_ecdsa`");
+  rats_tls_cleanup (h);
+  free (ev);
+  unsetenv ("RATS_TLS_COLLATERAL_DIR");
+  unsetenv ("RATS_TLS_AS_OF");
+}
+
 static void
 test_sim_certificate (void **state)
 {
@@ -667,6 +733,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_error_codes),
     cmocka_unit_test (test_upstream_certificate),
+    cmocka_unit_test (test_tdx_quote),
     cmocka_unit_test (test_upstream_extension_mutations),
     cmocka_unit_test (test_binding_mismatches),
     cmocka_unit_test (test_sim_certificate),

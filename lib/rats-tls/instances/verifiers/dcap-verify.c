@@ -62,6 +62,67 @@ out:
 }
 
 enclave_verifier_err_t
+dcap_verifier_init_intel (enclave_verifier_ctx_t *ctx, const char *name, bool tdx)
+{
+  cleanup_error ic_error_t err = NULL;
+  struct dcap_verifier *v = calloc (1, sizeof *v);
+
+  if (v == NULL)
+    return rtls_error (ENCLAVE_VERIFIER_ERR_NO_MEM, "%s: out of memory", name);
+  v->want_tdx = tdx;
+  if (ctx->policy->collateral_dir
+      && dcap_collateral_load (ctx->policy->collateral_dir, &v->collateral, &err) < 0)
+    {
+      free (v);
+      return rtls_error (ENCLAVE_VERIFIER_ERR_NOT_CONFIGURED, "%s: RATS_TLS_COLLATERAL_DIR: %s",
+                         name, ic_error_message (err));
+    }
+  ctx->verifier_private = v;
+  return ENCLAVE_VERIFIER_ERR_NONE;
+}
+
+enclave_verifier_err_t
+dcap_verifier_cleanup (enclave_verifier_ctx_t *ctx)
+{
+  struct dcap_verifier *v = ctx->verifier_private;
+  if (v)
+    dcap_collateral_free (v->collateral);
+  free (v);
+  ctx->verifier_private = NULL;
+  return ENCLAVE_VERIFIER_ERR_NONE;
+}
+
+/* What the verdict states of the TD or the enclave, for the callback. */
+static void
+describe (struct dcap_verifier *v, const struct sgx_quote *q, const struct dcap_verdict *verdict,
+          rtls_evidence_t *out)
+{
+  snprintf (v->tcb_status, sizeof v->tcb_status, "%s", verdict->tcb_status);
+  out->tcb_status = v->tcb_status;
+  out->simulated = verdict->simulated;
+  if (q->td_report)
+    {
+      const struct tdx_report_body *td = q->td_report;
+      out->type = TDX_ECDSA;
+      out->tdx.mrseam = (uint8_t *)td->mrseam;
+      out->tdx.mrseamsigner = (uint8_t *)td->mrsignerseam;
+      out->tdx.tcb_svns = (uint8_t *)td->tee_tcb_svn;
+      out->tdx.cpu_svn = (uint8_t *)td->tee_tcb_svn;
+      out->tdx.mrtd = (uint8_t *)td->mrtd;
+      for (int i = 0; i < 4; i++)
+        out->tdx.rtmr[i] = (uint8_t *)td->rtmr[i];
+      out->tdx.report_data = (uint8_t *)td->report_data;
+      return;
+    }
+  out->type = SGX_ECDSA;
+  out->sgx.mr_enclave = (uint8_t *)q->report->mrenclave;
+  out->sgx.mr_signer = (uint8_t *)q->report->mrsigner;
+  out->sgx.product_id = q->report->isvprodid;
+  out->sgx.security_version = q->report->isvsvn;
+  out->sgx.attributes = (uint8_t *)&q->report->attributes;
+}
+
+enclave_verifier_err_t
 dcap_verify_evidence (const char *name, struct dcap_verifier *v,
                       const rtls_verifier_policy_t *policy, const attestation_evidence_t *evidence,
                       const uint8_t *hash, uint32_t hash_len,
@@ -81,8 +142,9 @@ dcap_verify_evidence (const char *name, struct dcap_verifier *v,
     return rtls_error (ENCLAVE_VERIFIER_ERR_INVALID, "%s: bad hash length %u", name, hash_len);
   if (sgx_quote_parse (evidence->data, evidence->size, &q, &err) < 0)
     return rtls_error (ENCLAVE_VERIFIER_ERR_EVIDENCE, "%s: %s", name, ic_error_message (err));
-  if (q.report == NULL)
-    return rtls_error (ENCLAVE_VERIFIER_ERR_EVIDENCE, "%s: not an SGX quote", name);
+  if (v->want_tdx ? q.td_report == NULL : q.report == NULL)
+    return rtls_error (ENCLAVE_VERIFIER_ERR_EVIDENCE, "%s: not a%s quote", name,
+                       v->want_tdx ? " TDX" : "n SGX");
 
   if (endorsements)
     {
@@ -118,7 +180,9 @@ dcap_verify_evidence (const char *name, struct dcap_verifier *v,
       goto out;
     }
   memcpy (expected, hash, hash_len);
-  if (CRYPTO_memcmp (q.report->report_data, expected, sizeof expected) != 0)
+  if (CRYPTO_memcmp (q.td_report ? q.td_report->report_data : q.report->report_data, expected,
+                     sizeof expected)
+      != 0)
     {
       ret = rtls_error (ENCLAVE_VERIFIER_ERR_REPORT_DATA,
                         "%s: the quote's report data is not the hash of the claims", name);
@@ -132,23 +196,17 @@ dcap_verify_evidence (const char *name, struct dcap_verifier *v,
                         name, verdict.tcb_status, policy->accept_status);
       goto out;
     }
-  if ((q.report->attributes.flags & SGX_ATTR_DEBUG) && !policy->accept_debug)
+  /* TD attributes bit 0 is TUD.DEBUG; SGX has ATTRIBUTES.DEBUG. */
+  if ((q.td_report ? q.td_report->td_attributes[0] & 1
+                   : q.report->attributes.flags & SGX_ATTR_DEBUG)
+      && !policy->accept_debug)
     {
       ret = rtls_error (ENCLAVE_VERIFIER_ERR_POLICY,
-                        "%s: the enclave is a debug enclave (RATS_TLS_ACCEPT_DEBUG=1 accepts it)",
-                        name);
+                        "%s: the %s (RATS_TLS_ACCEPT_DEBUG=1 accepts it)", name,
+                        q.td_report ? "TD is a debug TD" : "enclave is a debug enclave");
       goto out;
     }
-
-  snprintf (v->tcb_status, sizeof v->tcb_status, "%s", verdict.tcb_status);
-  out->type = SGX_ECDSA;
-  out->sgx.mr_enclave = (uint8_t *)q.report->mrenclave;
-  out->sgx.mr_signer = (uint8_t *)q.report->mrsigner;
-  out->sgx.product_id = q.report->isvprodid;
-  out->sgx.security_version = q.report->isvsvn;
-  out->sgx.attributes = (uint8_t *)&q.report->attributes;
-  out->tcb_status = v->tcb_status;
-  out->simulated = verdict.simulated;
+  describe (v, &q, &verdict, out);
 out:
   dcap_verdict_clear (&verdict);
   dcap_collateral_free (own);

@@ -2,25 +2,11 @@
    pinned root, with the collateral of the peer's endorsements extension or of
    RATS_TLS_COLLATERAL_DIR, as of RATS_TLS_AS_OF (default now). */
 #include "dcap-verify.h"
-#include <stdlib.h>
 
 static enclave_verifier_err_t
 sgx_ecdsa_init (enclave_verifier_ctx_t *ctx, rats_tls_cert_algo_t algo)
 {
-  cleanup_error ic_error_t err = NULL;
-  struct dcap_verifier *v = calloc (1, sizeof *v);
-
-  if (v == NULL)
-    return rtls_error (ENCLAVE_VERIFIER_ERR_NO_MEM, "sgx_ecdsa: out of memory");
-  if (ctx->policy->collateral_dir
-      && dcap_collateral_load (ctx->policy->collateral_dir, &v->collateral, &err) < 0)
-    {
-      free (v);
-      return rtls_error (ENCLAVE_VERIFIER_ERR_NOT_CONFIGURED,
-                         "sgx_ecdsa: RATS_TLS_COLLATERAL_DIR: %s", ic_error_message (err));
-    }
-  ctx->verifier_private = v;
-  return ENCLAVE_VERIFIER_ERR_NONE;
+  return dcap_verifier_init_intel (ctx, "sgx_ecdsa", false);
 }
 
 static enclave_verifier_err_t
@@ -32,17 +18,6 @@ sgx_ecdsa_verify_evidence (enclave_verifier_ctx_t *ctx, const attestation_eviden
                                hash_len, endorsements, out);
 }
 
-static enclave_verifier_err_t
-sgx_ecdsa_cleanup (enclave_verifier_ctx_t *ctx)
-{
-  struct dcap_verifier *v = ctx->verifier_private;
-  if (v)
-    dcap_collateral_free (v->collateral);
-  free (v);
-  ctx->verifier_private = NULL;
-  return ENCLAVE_VERIFIER_ERR_NONE;
-}
-
 static const enclave_verifier_opts_t sgx_ecdsa_opts = {
   .api_version = ENCLAVE_VERIFIER_API_VERSION_DEFAULT,
   .name = "sgx_ecdsa",
@@ -50,7 +25,7 @@ static const enclave_verifier_opts_t sgx_ecdsa_opts = {
   .priority = 52,
   .init = sgx_ecdsa_init,
   .verify_evidence = sgx_ecdsa_verify_evidence,
-  .cleanup = sgx_ecdsa_cleanup,
+  .cleanup = dcap_verifier_cleanup,
 };
 
 static void __attribute__ ((constructor)) libverifier_sgx_ecdsa_init (void)

@@ -67,17 +67,6 @@ sim_verify_evidence (enclave_verifier_ctx_t *ctx, const attestation_evidence_t *
                                endorsements, out);
 }
 
-static enclave_verifier_err_t
-sim_cleanup (enclave_verifier_ctx_t *ctx)
-{
-  struct dcap_verifier *v = ctx->verifier_private;
-  if (v)
-    dcap_collateral_free (v->collateral);
-  free (v);
-  ctx->verifier_private = NULL;
-  return ENCLAVE_VERIFIER_ERR_NONE;
-}
-
 static const enclave_verifier_opts_t sim_opts = {
   .api_version = ENCLAVE_VERIFIER_API_VERSION_DEFAULT,
   .name = "sim",
@@ -85,7 +74,7 @@ static const enclave_verifier_opts_t sim_opts = {
   .priority = 10,
   .init = sim_init,
   .verify_evidence = sim_verify_evidence,
-  .cleanup = sim_cleanup,
+  .cleanup = dcap_verifier_cleanup,
 };
 
 static void __attribute__ ((constructor)) libverifier_sim_init (void)

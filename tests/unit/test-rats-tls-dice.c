@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include "dice.h"
 #include "utils.h"
 #include <openssl/pem.h>
@@ -205,16 +206,11 @@ static char cert_path[4096];
 static int
 find_vectors (void **state)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
-  for (size_t i = 0; i < 3; i++)
-    if (candidates[i])
-      {
-        snprintf (cert_path, sizeof cert_path, "%s/ratstls-cert/rats-tls-cert.pem", candidates[i]);
-        if (access (cert_path, R_OK) == 0)
-          return 0;
-      }
-  fprintf (stderr, "test-rats-tls-dice: the vectors are not found (set VECTORS_DIR)\n");
-  return -1;
+  char dir[4000];
+  if (vectors_find ("ratstls-cert/rats-tls-cert.pem", dir, sizeof (dir)) < 0)
+    return -1;
+  snprintf (cert_path, sizeof (cert_path), "%s/ratstls-cert/rats-tls-cert.pem", dir);
+  return 0;
 }
 
 static void

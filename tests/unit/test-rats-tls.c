@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include <cbor.h>
 #include <errno.h>
 #include <openssl/evp.h>
@@ -70,22 +71,16 @@ reset_env (void)
 static int
 setup (void **state)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
   char key[160];
   EVP_PKEY *pkey = NULL;
   EVP_PKEY_CTX *ctx;
   BIGNUM *e = BN_new ();
   FILE *f;
 
-  for (size_t i = 0; i < 3 && !vectors[0]; i++)
-    if (candidates[i])
-      {
-        snprintf (vectors, sizeof vectors, "%s/ratstls-cert/rats-tls-cert.pem", candidates[i]);
-        if (access (vectors, R_OK) == 0)
-          snprintf (vectors, sizeof vectors, "%s/ratstls-cert", candidates[i]);
-        else
-          vectors[0] = '\0';
-      }
+  if (vectors_find ("ratstls-cert/rats-tls-cert.pem", vectors, sizeof vectors - 16) == 0)
+    strcat (vectors, "/ratstls-cert");
+  else
+    vectors[0] = '\0';
   if (!vectors[0] || getenv ("RATS_TLS_PLUGIN_DIR") == NULL)
     {
       fprintf (stderr, "test-rats-tls: needs the vectors and RATS_TLS_PLUGIN_DIR\n");

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include "dcap.h"
 #include "measure.h"
 #include "sigstruct.h"
@@ -31,25 +32,20 @@ static struct world w;
 static void
 load_vector_enclave (void)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
-  for (size_t i = 0; i < 3; i++)
-    if (candidates[i])
-      {
-        cleanup_free char *sig = xasprintf ("%s/sgx-sigstruct/test_enclave.sig", candidates[i]);
-        cleanup_free char *sgxs = xasprintf ("%s/sgx-sigstruct/test_enclave.sgxs", candidates[i]);
-        cleanup_free char *data = NULL;
-        struct sgx_layout layout;
-        size_t len;
-        if (access (sig, R_OK) < 0)
-          continue;
-        assert_int_equal (sgx_sigstruct_load (sig, &w.ss, NULL), 0);
-        assert_int_equal (read_file_at (AT_FDCWD, sgxs, 1 << 24, &data, &len, NULL), 0);
-        assert_int_equal (sgx_layout_from_sgxs ((uint8_t *)data, len, &layout, NULL), 0);
-        assert_int_equal (sgx_layout_measure (&layout, w.mrenclave, NULL), 0);
-        sgx_layout_clear (&layout);
-        return;
-      }
-  fail_msg ("the vectors are not found (set VECTORS_DIR)");
+  char dir[4000];
+  cleanup_free char *sig = NULL, *sgxs = NULL, *data = NULL;
+  struct sgx_layout layout;
+  size_t len;
+
+  if (vectors_find ("sgx-sigstruct/test_enclave.sig", dir, sizeof (dir)) < 0)
+    fail_msg ("the vectors are not found (set VECTORS_DIR)");
+  sig = xasprintf ("%s/sgx-sigstruct/test_enclave.sig", dir);
+  sgxs = xasprintf ("%s/sgx-sigstruct/test_enclave.sgxs", dir);
+  assert_int_equal (sgx_sigstruct_load (sig, &w.ss, NULL), 0);
+  assert_int_equal (read_file_at (AT_FDCWD, sgxs, 1 << 24, &data, &len, NULL), 0);
+  assert_int_equal (sgx_layout_from_sgxs ((uint8_t *)data, len, &layout, NULL), 0);
+  assert_int_equal (sgx_layout_measure (&layout, w.mrenclave, NULL), 0);
+  sgx_layout_clear (&layout);
 }
 
 static int

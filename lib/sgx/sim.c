@@ -598,7 +598,6 @@ sim_enclave_init (const struct sim_platform *p, const uint8_t mrenclave[32],
   memcpy (id->isvfamilyid, b->isvfamilyid, 16);
   id->isvprodid = b->isvprodid;
   id->isvsvn = b->isvsvn;
-  (void)p;
   return sgx_sigstruct_mrsigner (ss, id->mrsigner, err);
 }
 

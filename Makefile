@@ -2,7 +2,7 @@
 BUILDDIR ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps build demo check unit integration conformance fuzz clients stress bench install \
+.PHONY: all deps build demo check unit sanitize integration conformance fuzz clients stress bench install \
 	clean format
 
 all: build
@@ -30,6 +30,9 @@ integration: build
 
 conformance: build
 	@tests/run-all.sh $(BUILDDIR) conformance
+
+sanitize: build
+	@tests/run-all.sh $(BUILDDIR) sanitize
 
 fuzz: build
 	@tests/run-all.sh $(BUILDDIR) fuzz

@@ -2,7 +2,7 @@
 # Installs, from Debian's packages, everything the build, the tests and the demo need.
 # Idempotent: does nothing when every package is already there.
 set -e
-pkgs="meson ninja-build pkg-config gcc clang libjson-c-dev libcmocka-dev libseccomp-dev libcap-dev libssl-dev openssl
+pkgs="meson ninja-build pkg-config gcc clang libjson-c-dev libcbor-dev libcmocka-dev libseccomp-dev libcap-dev libssl-dev openssl
       busybox-static bats jq protobuf-c-compiler libprotobuf-c-dev crun runc util-linux iproute2 procps time strace podman containerd"
 missing=""
 for p in $pkgs; do

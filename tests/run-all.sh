@@ -1,13 +1,13 @@
 #!/bin/bash
 # Runs the test suites and sums their results. Usage: tests/run-all.sh BUILDDIR [SUITE...]
-# Suites: unit fuzz integration conformance clients stress (default: all). Last line:
+# Suites: unit sanitize fuzz integration conformance clients stress (default: all). Last line:
 # "N passed, N failed".
 set -u
 builddir=${1:?usage: tests/run-all.sh BUILDDIR [SUITE...]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$(cd "$builddir" && pwd)
-suites=${*:-unit fuzz integration conformance clients stress}
+suites=${*:-unit sanitize fuzz integration conformance clients stress}
 export RUNE="$builddir/src/rune/rune"
 total_pass=0
 total_fail=0
@@ -61,6 +61,7 @@ integration() {
 for suite in $suites; do
   case $suite in
   unit) run_counted unit unit ;;
+  sanitize) run_counted sanitize "$top/tests/sanitize.sh" "$builddir-asan" ;;
   fuzz) run_counted fuzz "$top/tests/fuzz/run.sh" "${FUZZ_SECONDS:-30}" ;;
   integration) run_counted integration integration ;;
   conformance) run_counted conformance "$top/tests/conformance/run.sh" ;;

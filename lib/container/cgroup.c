@@ -301,10 +301,12 @@ cgroup_create (struct cgroup *cg, ic_error_t *err)
       for (char *p = strchr (copy + 1, '/');; p = strchr (p + 1, '/'))
         {
           cleanup_free char *parent = NULL, *file = NULL;
+          const char *last;
           if (p)
             *p = '\0';
+          last = strrchr (copy, '/'); /* the path is absolute: there is one */
           parent = xasprintf ("%s%.*s", cg->hierarchies[0].mountpoint,
-                              (int)(strrchr (copy, '/') - copy), copy);
+                              last ? (int)(last - copy) : 0, copy);
           file = xasprintf ("%s/cgroup.subtree_control", parent);
           static const char controllers[] = "+cpu +cpuset +io +memory +pids +hugetlb";
           write_existing_file (file, controllers, strlen (controllers), NULL);

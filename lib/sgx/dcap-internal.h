@@ -63,5 +63,7 @@ int dcap_check_collateral_kind (const struct sgx_quote *q, json_object *tcb_info
 int dcap_tdx_platform_level (json_object *tcb_info, const struct pck_tcb *t,
                              const struct tdx_report_body *td, struct dcap_verdict *v,
                              ic_error_t *err);
+/* Lowers v->tcb_status for an out-of-date or revoked component (QE, TDX module). */
+void dcap_lower_status (struct dcap_verdict *v, const char *component_status);
 
 #endif

@@ -171,25 +171,6 @@ tdx_level_matches (json_object *level, const struct pck_tcb *t, const struct tdx
   return true;
 }
 
-/* The platform's status lowered by the module's, as for the QE in dcap.c. */
-static void
-merge_module_status (struct dcap_verdict *v)
-{
-  const char *p = v->tcb_status, *m = v->tdx_module_tcb_status, *merged = NULL;
-  if (strcmp (m, "Revoked") == 0)
-    merged = "Revoked";
-  else if (strcmp (m, "OutOfDate") == 0)
-    {
-      if (strcmp (p, "UpToDate") == 0 || strcmp (p, "SWHardeningNeeded") == 0)
-        merged = "OutOfDate";
-      else if (strcmp (p, "ConfigurationNeeded") == 0
-               || strcmp (p, "ConfigurationAndSWHardeningNeeded") == 0)
-        merged = "OutOfDateConfigurationNeeded";
-    }
-  if (merged)
-    snprintf (v->tcb_status, sizeof (v->tcb_status), "%s", merged);
-}
-
 /* Appends the IDs of extra not already in *ids; frees extra. */
 static void
 add_advisories (char ***ids, char **extra)
@@ -247,7 +228,7 @@ dcap_tdx_platform_level (json_object *tcb_info, const struct pck_tcb *t,
           snprintf (v->tcb_status, sizeof (v->tcb_status), "%s", status);
           v->advisory_ids = dcap_level_advisories (level);
           add_advisories (&v->advisory_ids, module_advisories);
-          merge_module_status (v);
+          dcap_lower_status (v, v->tdx_module_tcb_status);
           return 0;
         }
     }

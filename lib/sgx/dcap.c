@@ -10,6 +10,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <string.h>
@@ -38,6 +39,13 @@ struct dcap_collateral
      [valid_from, valid_until), where every certificate, CRL and document of theirs is valid. */
   bool verified;
   time_t valid_from, valid_until;
+  /* The last PCK chain that verified (by the SHA-256 of its PEM bytes), its leaf and TCB, the
+     root it verified to and the window in which its certificates and the CRLs hold: a
+     platform's next quotes skip parsing and verifying the same chain again. */
+  uint8_t pck_digest[32];
+  X509 *pck, *pck_root;
+  struct pck_tcb pck_tcb;
+  time_t pck_from, pck_until;
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -232,6 +240,7 @@ dcap_collateral_free (struct dcap_collateral *c)
   dcap_signed_json_clear (&c->tcb_info);
   dcap_signed_json_clear (&c->qe_identity);
   X509_free (c->sim_root);
+  X509_free (c->pck);
   free (c);
 }
 
@@ -343,6 +352,8 @@ dcap_collateral_trust_sim_root (struct dcap_collateral *c, const char *pem_path,
   X509_free (c->sim_root);
   c->sim_root = root;
   c->verified = false;
+  X509_free (c->pck); /* verified to a root that is gone */
+  c->pck = NULL;
   return 0;
 }
 
@@ -661,14 +672,15 @@ dcap_check_qe (const struct sgx_report_body *qe, json_object *id, struct dcap_ve
   return ic_error (err, EBADMSG, "QE identity: the QE's ISVSVN is below every known level");
 }
 
-/* An out-of-date or revoked QE lowers the platform's status, as Intel's verifier does. */
-static void
-merge_qe_status (struct dcap_verdict *v)
+/* An out-of-date or revoked component (the QE, the TDX module) lowers the platform's status,
+   as Intel's verifier does. */
+void
+dcap_lower_status (struct dcap_verdict *v, const char *component_status)
 {
   const char *p = v->tcb_status, *merged = NULL;
-  if (strcmp (v->qe_tcb_status, "Revoked") == 0)
+  if (strcmp (component_status, "Revoked") == 0)
     merged = "Revoked";
-  else if (strcmp (v->qe_tcb_status, "OutOfDate") == 0)
+  else if (strcmp (component_status, "OutOfDate") == 0)
     {
       if (strcmp (p, "UpToDate") == 0 || strcmp (p, "SWHardeningNeeded") == 0)
         merged = "OutOfDate";
@@ -699,11 +711,60 @@ static STACK_OF (X509) * quote_chain (const struct sgx_quote *q, ic_error_t *err
   return chain;
 }
 
-static int
-verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
-            STACK_OF (X509) * pck_chain, struct dcap_verdict *v, ic_error_t *err)
+/* The quote's PCK certificate, verified up to root with the CRLs as of as_of: from the cache
+   when the same chain verified to the same root for a window holding as_of. */
+static X509 *
+verified_pck (const struct sgx_quote *q, struct dcap_collateral *c, X509 *root, time_t as_of,
+              struct pck_tcb *tcb, ic_error_t *err)
 {
-  X509 *root = trust_anchor (c, &v->simulated, err), *pck = sk_X509_value (pck_chain, 0);
+  uint8_t digest[32];
+  STACK_OF (X509) * chain;
+  time_t from = 0, until = (time_t)INT64_MAX;
+  X509 *pck;
+
+  SHA256 ((const uint8_t *)q->pck_chain, q->pck_chain_len, digest);
+  if (c->pck && c->pck_root == root && memcmp (digest, c->pck_digest, 32) == 0
+      && as_of >= c->pck_from && as_of < c->pck_until)
+    {
+      *tcb = c->pck_tcb;
+      return c->pck;
+    }
+  if ((chain = quote_chain (q, err)) == NULL)
+    return NULL;
+  pck = sk_X509_value (chain, 0);
+  if (X509_cmp (last_cert (chain), root) != 0)
+    ic_error (err, EBADMSG, "quote: the PCK certificate chain does not end at the %s",
+              root == c->sim_root ? "trusted sim root" : "Intel SGX Root CA");
+  else if (verify_chain (pck, chain, root, c->root_crl, c->pck_crl, as_of, "PCK certificate", err)
+               == 0
+           && dcap_read_pck_tcb (pck, tcb, err) == 0)
+    {
+      narrow_chain (&from, &until, chain);
+      narrow (&from, &until, asn1_time (X509_CRL_get0_lastUpdate (c->root_crl)),
+              asn1_time (X509_CRL_get0_nextUpdate (c->root_crl)));
+      narrow (&from, &until, asn1_time (X509_CRL_get0_lastUpdate (c->pck_crl)),
+              asn1_time (X509_CRL_get0_nextUpdate (c->pck_crl)));
+      X509_free (c->pck);
+      X509_up_ref (pck);
+      c->pck = pck;
+      c->pck_root = root;
+      c->pck_tcb = *tcb;
+      memcpy (c->pck_digest, digest, 32);
+      /* Anything unreadable leaves the window empty: the next quote verifies its chain. */
+      c->pck_from = from;
+      c->pck_until = from >= 0 && until > from ? until : from;
+      sk_X509_pop_free (chain, X509_free);
+      return c->pck;
+    }
+  sk_X509_pop_free (chain, X509_free);
+  return NULL;
+}
+
+static int
+verify_quote (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
+              struct dcap_verdict *v, ic_error_t *err)
+{
+  X509 *root = trust_anchor (c, &v->simulated, err), *pck;
   struct pck_tcb tcb;
 
   if (root == NULL)
@@ -716,13 +777,9 @@ verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
                      "verified against %s",
                      v->simulated ? "the software TEE's" : "Intel's",
                      v->simulated ? "the sim root" : "Intel's root");
-  if (X509_cmp (last_cert (pck_chain), root) != 0)
-    return ic_error (err, EBADMSG, "quote: the PCK certificate chain does not end at the %s",
-                     v->simulated ? "trusted sim root" : "Intel SGX Root CA");
-  if (verify_chain (pck, pck_chain, root, c->root_crl, c->pck_crl, as_of, "PCK certificate", err)
-          < 0
+  if ((pck = verified_pck (q, c, root, as_of, &tcb, err)) == NULL
       || sgx_quote_check_signatures (q, X509_get0_pubkey (pck), err) < 0
-      || verify_collateral (c, root, as_of, err) < 0 || dcap_read_pck_tcb (pck, &tcb, err) < 0
+      || verify_collateral (c, root, as_of, err) < 0
       || dcap_check_collateral_kind (q, c->tcb_info.object, c->qe_identity.object, err) < 0)
     return -1;
   for (size_t i = 0; i < 6; i++)
@@ -732,7 +789,7 @@ verify_sgx (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
                        : dcap_platform_level (c->tcb_info.object, &tcb, v, err))
              < 0)
     return -1;
-  merge_qe_status (v);
+  dcap_lower_status (v, v->qe_tcb_status);
   return 0;
 }
 
@@ -740,16 +797,9 @@ int
 dcap_verify (const struct sgx_quote *q, struct dcap_collateral *c, time_t as_of,
              struct dcap_verdict *v, ic_error_t *err)
 {
-  STACK_OF (X509) *pck_chain = NULL;
-  int ret;
-
   memset (v, 0, sizeof (*v));
-  pck_chain = quote_chain (q, err);
-  if (pck_chain == NULL)
-    return -1;
-  ret = verify_sgx (q, c, as_of, pck_chain, v, err);
-  sk_X509_pop_free (pck_chain, X509_free);
-  if (ret < 0)
-    dcap_verdict_clear (v);
-  return ret;
+  if (verify_quote (q, c, as_of, v, err) == 0)
+    return 0;
+  dcap_verdict_clear (v);
+  return -1;
 }

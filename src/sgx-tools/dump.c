@@ -174,11 +174,11 @@ dump_quote (const uint8_t *data, size_t len, json_object *o, ic_error_t *err)
               sizeof (quote_header_fields) / sizeof (quote_header_fields[0]), "");
   json_object_object_add (
       o, "qe_vendor",
-      json_object_new_string (
-          memcmp (q.header->qe_vendor_id, sgx_qe_vendor_sim, 16) == 0
-              ? "SIMULATED-TEE-QE (the software TEE: no hardware protection)"
-              : memcmp (q.header->qe_vendor_id, sgx_qe_vendor_intel, 16) == 0 ? "Intel"
-                                                                              : "unknown"));
+      json_object_new_string (memcmp (q.header->qe_vendor_id, sgx_qe_vendor_sim, 16) == 0
+                                  ? "SIMULATED-TEE-QE (the software TEE: no hardware protection)"
+                              : memcmp (q.header->qe_vendor_id, sgx_qe_vendor_intel, 16) == 0
+                                  ? "Intel"
+                                  : "unknown"));
   if (q.report)
     add_fields (o, (const uint8_t *)q.report, report_fields, 12, "report.");
   else

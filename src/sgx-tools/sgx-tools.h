@@ -27,6 +27,8 @@ int sgx_tools_usage_error (const char *verb, const char *fmt, ...)
 /* getopt_long with --help handled (usage printed, exit 0). */
 int sgx_tools_getopt (int argc, char **argv, const char *shortopts, const struct option *longopts,
                       const char *usage);
+/* The MRENCLAVE of an SGXS file. */
+int sgx_tools_measure_sgxs (const char *path, uint8_t mr[32], ic_error_t *err);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void sgx_tools_hex (const uint8_t *b, size_t n, char *out);
 /* n bytes from 2n hex digits; -1 on anything else. */

@@ -60,16 +60,17 @@ bcd_date (const char *verb, const char *text, struct sgx_sigstruct *s)
   return 0;
 }
 
-static int
-measure_sgxs (const char *path, uint8_t mr[32], ic_error_t *err)
+int
+sgx_tools_measure_sgxs (const char *path, uint8_t mr[32], ic_error_t *err)
 {
   cleanup_free char *data = NULL;
   struct sgx_layout layout;
   size_t len;
   int ret;
-  if (read_file_at (AT_FDCWD, path, 1ULL << 32, &data, &len, err) < 0
-      || sgx_layout_from_sgxs ((const uint8_t *)data, len, &layout, err) < 0)
+  if (read_file_at (AT_FDCWD, path, 1ULL << 32, &data, &len, err) < 0)
     return -1;
+  if (sgx_layout_from_sgxs ((const uint8_t *)data, len, &layout, err) < 0)
+    return ic_error_wrap (err, "%s", path);
   ret = sgx_layout_measure (&layout, mr, err);
   sgx_layout_clear (&layout);
   return ret;
@@ -178,7 +179,7 @@ sigstruct_args_parse (const char *verb, int argc, char **argv, const char *extra
     return sgx_tools_usage_error (verb, "layout options need --elf");
   if (a->enclavehash && sgx_tools_unhex (a->enclavehash, a->s.body.enclavehash, 32) < 0)
     return sgx_tools_usage_error (verb, "--enclavehash: expected 64 hex digits");
-  if (a->sgxs && measure_sgxs (a->sgxs, a->s.body.enclavehash, &err) < 0)
+  if (a->sgxs && sgx_tools_measure_sgxs (a->sgxs, a->s.body.enclavehash, &err) < 0)
     return sgx_tools_fail (&err);
   if (a->layout.elf && measure_elf (a, &err) < 0)
     return sgx_tools_fail (&err);

@@ -60,22 +60,6 @@ struct sim_args
   bool debug;
 };
 
-/* The MRENCLAVE of an SGXS image. */
-static int
-measure_sgxs (const char *path, uint8_t mrenclave[32], ic_error_t *err)
-{
-  cleanup_free char *data = NULL;
-  struct sgx_layout layout;
-  size_t len;
-  int ret;
-  if (read_file_at (AT_FDCWD, path, 1ULL << 32, &data, &len, err) < 0
-      || sgx_layout_from_sgxs ((const uint8_t *)data, len, &layout, err) < 0)
-    return ic_error_wrap (err, "%s", path);
-  ret = sgx_layout_measure (&layout, mrenclave, err);
-  sgx_layout_clear (&layout);
-  return ret;
-}
-
 static int
 report_data_arg (const char *text, uint8_t out[64])
 {
@@ -108,7 +92,7 @@ sim_quote_command (const struct sim_args *a)
   if (!a->report_data)
     memset (data, 0, sizeof (data));
   if (sgx_sigstruct_load (a->sigstruct, &ss, &err) < 0
-      || measure_sgxs (a->enclave, mrenclave, &err) < 0)
+      || sgx_tools_measure_sgxs (a->enclave, mrenclave, &err) < 0)
     return sgx_tools_fail (&err);
   attributes = ss.body.attributes;
   if (a->debug)

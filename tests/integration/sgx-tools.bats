@@ -115,11 +115,11 @@ key() {
 	[ "$status" -eq 1 ]
 }
 
-# A small ELF enclave image (as tests/unit/test-enclave.c), compiled once per test file.
+# A small ELF enclave image (as tests/unit/elf-image.c), compiled once per test file.
 enclave_elf() {
 	[ -f "$BATS_FILE_TMPDIR/enclave.so" ] ||
 		cc -O2 -fPIC -shared -nostdlib -Wl,-e,enclave_entry -o "$BATS_FILE_TMPDIR/enclave.so" \
-			"$REPO_ROOT/tests/unit/test-enclave.c"
+			"$REPO_ROOT/tests/unit/elf-image.c"
 	echo "$BATS_FILE_TMPDIR/enclave.so"
 }
 

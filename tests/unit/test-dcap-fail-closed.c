@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include "dcap-internal.h"
 #include "quote-signatures.h"
 #include "utils.h"
@@ -47,19 +48,7 @@ static const char *collateral_files[] = { "pck_crl.der",
 static int
 find_vectors (void **state)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
-  for (size_t i = 0; i < 3; i++)
-    if (candidates[i])
-      {
-        snprintf (vectors, sizeof (vectors), "%s/ratstls-cert/quote.bin", candidates[i]);
-        if (access (vectors, R_OK) == 0)
-          {
-            snprintf (vectors, sizeof (vectors), "%s", candidates[i]);
-            return 0;
-          }
-      }
-  fprintf (stderr, "test-dcap-fail-closed: the vectors are not found (set VECTORS_DIR)\n");
-  return -1;
+  return vectors_find ("ratstls-cert/quote.bin", vectors, sizeof (vectors));
 }
 
 static double

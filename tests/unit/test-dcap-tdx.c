@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include "dcap-internal.h"
 #include "quote-signatures.h"
 #include "utils.h"
@@ -22,19 +23,7 @@ static char vectors[4096];
 static int
 find_vectors (void **state)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
-  for (size_t i = 0; i < 3; i++)
-    if (candidates[i])
-      {
-        snprintf (vectors, sizeof (vectors), "%s/tdx-dcap-v4/quote.bin", candidates[i]);
-        if (access (vectors, R_OK) == 0)
-          {
-            snprintf (vectors, sizeof (vectors), "%s", candidates[i]);
-            return 0;
-          }
-      }
-  fprintf (stderr, "test-dcap-tdx: the vectors are not found (set VECTORS_DIR)\n");
-  return -1;
+  return vectors_find ("tdx-dcap-v4/quote.bin", vectors, sizeof (vectors));
 }
 
 struct fixture

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include "quote-signatures.h"
 #include "quote.h"
 #include "utils.h"
@@ -18,19 +19,7 @@ static char dir[4096];
 static int
 find_vectors (void **state)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
-  for (size_t i = 0; i < 3; i++)
-    if (candidates[i])
-      {
-        snprintf (dir, sizeof (dir), "%s/sgx-dcap-v3/quote.bin", candidates[i]);
-        if (access (dir, R_OK) == 0)
-          {
-            snprintf (dir, sizeof (dir), "%s", candidates[i]);
-            return 0;
-          }
-      }
-  fprintf (stderr, "test-quote: the vectors are not found (set VECTORS_DIR)\n");
-  return -1;
+  return vectors_find ("sgx-dcap-v3/quote.bin", dir, sizeof (dir));
 }
 
 static uint8_t *

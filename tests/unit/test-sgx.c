@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include "measure.h"
 #include "sigstruct.h"
 #include "utils.h"
@@ -15,25 +16,18 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The recorded vectors: $VECTORS_DIR, the shared/ next to the source tree (VECTORS_DIR from
-   the build), or the team's checkout. Missing vectors fail the tests, never skip them. */
+/* The recorded enclave. Missing vectors fail the tests, never skip them. */
 static char SGXS[4096], SIG[4096];
 
 static int
 find_vectors (void **state)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
-  for (size_t i = 0; i < 3; i++)
-    {
-      if (candidates[i] == NULL)
-        continue;
-      snprintf (SGXS, sizeof (SGXS), "%s/sgx-sigstruct/test_enclave.sgxs", candidates[i]);
-      snprintf (SIG, sizeof (SIG), "%s/sgx-sigstruct/test_enclave.sig", candidates[i]);
-      if (access (SGXS, R_OK) == 0 && access (SIG, R_OK) == 0)
-        return 0;
-    }
-  fprintf (stderr, "test-sgx: the vectors are not found (set VECTORS_DIR)\n");
-  return -1;
+  char dir[4000];
+  if (vectors_find ("sgx-sigstruct/test_enclave.sig", dir, sizeof (dir)) < 0)
+    return -1;
+  snprintf (SGXS, sizeof (SGXS), "%s/sgx-sigstruct/test_enclave.sgxs", dir);
+  snprintf (SIG, sizeof (SIG), "%s/sgx-sigstruct/test_enclave.sig", dir);
+  return 0;
 }
 
 static void

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include "vectors.h"
 #include "dcap.h"
 #include "measure.h"
 #include "sigstruct.h"
@@ -31,25 +32,20 @@ static struct world w;
 static void
 load_vector_enclave (void)
 {
-  const char *candidates[] = { getenv ("VECTORS_DIR"), VECTORS_DIR, "/work/shared/vectors" };
-  for (size_t i = 0; i < 3; i++)
-    if (candidates[i])
-      {
-        cleanup_free char *sig = xasprintf ("%s/sgx-sigstruct/test_enclave.sig", candidates[i]);
-        cleanup_free char *sgxs = xasprintf ("%s/sgx-sigstruct/test_enclave.sgxs", candidates[i]);
-        cleanup_free char *data = NULL;
-        struct sgx_layout layout;
-        size_t len;
-        if (access (sig, R_OK) < 0)
-          continue;
-        assert_int_equal (sgx_sigstruct_load (sig, &w.ss, NULL), 0);
-        assert_int_equal (read_file_at (AT_FDCWD, sgxs, 1 << 24, &data, &len, NULL), 0);
-        assert_int_equal (sgx_layout_from_sgxs ((uint8_t *)data, len, &layout, NULL), 0);
-        assert_int_equal (sgx_layout_measure (&layout, w.mrenclave, NULL), 0);
-        sgx_layout_clear (&layout);
-        return;
-      }
-  fail_msg ("the vectors are not found (set VECTORS_DIR)");
+  char dir[4000];
+  cleanup_free char *sig = NULL, *sgxs = NULL, *data = NULL;
+  struct sgx_layout layout;
+  size_t len;
+
+  if (vectors_find ("sgx-sigstruct/test_enclave.sig", dir, sizeof (dir)) < 0)
+    fail_msg ("the vectors are not found (set VECTORS_DIR)");
+  sig = xasprintf ("%s/sgx-sigstruct/test_enclave.sig", dir);
+  sgxs = xasprintf ("%s/sgx-sigstruct/test_enclave.sgxs", dir);
+  assert_int_equal (sgx_sigstruct_load (sig, &w.ss, NULL), 0);
+  assert_int_equal (read_file_at (AT_FDCWD, sgxs, 1 << 24, &data, &len, NULL), 0);
+  assert_int_equal (sgx_layout_from_sgxs ((uint8_t *)data, len, &layout, NULL), 0);
+  assert_int_equal (sgx_layout_measure (&layout, w.mrenclave, NULL), 0);
+  sgx_layout_clear (&layout);
 }
 
 static int
@@ -260,6 +256,33 @@ test_every_quote_byte_matters (void **state)
   dcap_collateral_free (c);
 }
 
+/* A chain that verified once is remembered only for the window its certificates and CRLs
+   hold: outside it, the same quote is checked again, and refused. */
+static void
+test_cached_chain_window (void **state)
+{
+  size_t len;
+  cleanup_free uint8_t *quote = make_quote (w.p, &len);
+  struct dcap_collateral *c = collateral (w.p, sim_platform_root_ca (w.p));
+  time_t now = time (NULL);
+  struct sgx_quote q;
+  struct dcap_verdict v;
+  ic_error_t err = NULL;
+
+  assert_int_equal (sgx_quote_parse (quote, len, &q, &err), 0);
+  assert_int_equal (dcap_verify (&q, c, now, &v, &err), 0);
+  dcap_verdict_clear (&v);
+  assert_int_equal (dcap_verify (&q, c, now + 60, &v, &err), 0);
+  dcap_verdict_clear (&v);
+  expect_error (dcap_verify (&q, c, now - 2 * 24 * 3600, &v, &err), &err, "");
+  expect_error (dcap_verify (&q, c, now + 40 * 24 * 3600, &v, &err), &err, "");
+  expect_error (dcap_verify (&q, c, now + 30LL * 365 * 24 * 3600, &v, &err), &err, "");
+  /* Another root trusted in between: the remembered chain is forgotten. */
+  assert_int_equal (dcap_collateral_trust_sim_root (c, sim_platform_root_ca (w.other), &err), 0);
+  expect_error (dcap_verify (&q, c, now, &v, &err), &err, "trusted sim root");
+  dcap_collateral_free (c);
+}
+
 static void
 test_revoked_pck (void **state)
 {
@@ -322,6 +345,7 @@ main (void)
     cmocka_unit_test (test_reports),
     cmocka_unit_test (test_quote_verifies_only_with_the_sim_root),
     cmocka_unit_test (test_every_quote_byte_matters),
+    cmocka_unit_test (test_cached_chain_window),
     cmocka_unit_test (test_revoked_pck),
     cmocka_unit_test (test_platform_persists),
   };

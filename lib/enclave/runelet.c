@@ -65,7 +65,6 @@ static int
 configure (void *data, const char *bundle, struct oci_config *config, bool *active, ic_error_t *err)
 {
   struct enclave_container *ec = data;
-  struct sim_platform *platform = NULL;
 
   *active = false;
   enclave_config_free (ec->config);
@@ -76,10 +75,10 @@ configure (void *data, const char *bundle, struct oci_config *config, bool *acti
     return 0;
   if (ec->config->platform == ENCLAVE_PLATFORM_SIM)
     {
-      /* Created (or its collateral renewed) here, by rune, with the host's view of it. */
-      if (sim_platform_open (ec->config->sim_dir, &platform, err) < 0)
+      /* Created (or its collateral renewed) here, by rune, with the host's view of it; a
+         ready platform is not loaded (the runtime loads it). */
+      if (sim_platform_prepare (ec->config->sim_dir, err) < 0)
         return ic_error_wrap (err, "software TEE `%s`", ec->config->sim_dir);
-      sim_platform_free (platform);
       add_sim_mount (config, ec->config->sim_dir);
     }
   *active = true;

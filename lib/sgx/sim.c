@@ -533,6 +533,21 @@ sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err)
   return 0;
 }
 
+int
+sim_platform_prepare (const char *dir, ic_error_t *err)
+{
+  struct sim_platform *p = xmalloc0 (sizeof (*p));
+  int ret = 0;
+  p->dir = xstrdup (dir ? dir : default_dir ());
+  p->root_ca = path_in (p->dir, ROOT_CERT);
+  p->collateral = path_in (p->dir, "collateral");
+  sim_qe_identity (&p->qe);
+  if (!platform_ready (p))
+    ret = create_or_renew (p, err);
+  sim_platform_free (p);
+  return ret;
+}
+
 void
 sim_platform_free (struct sim_platform *p)
 {

@@ -27,6 +27,10 @@ struct sim_platform;
    several processes open a new platform at once. */
 int sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err);
 void sim_platform_free (struct sim_platform *p);
+/* Makes the platform in dir ready to be opened without writing (created, collateral fresh),
+   as sim_platform_open would, but does not load it when it is ready already: a stat or two
+   (rune does this before it mounts the directory read-only into an enclave container). */
+int sim_platform_prepare (const char *dir, ic_error_t *err);
 /* Paths inside the state directory: the root CA certificate (PEM) that verifiers must be
    given to trust sim quotes, and the collateral directory (same file names as Intel's). */
 const char *sim_platform_root_ca (const struct sim_platform *p);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct world
@@ -337,6 +338,36 @@ test_platform_persists (void **state)
   dcap_collateral_free (c);
 }
 
+/* sim_platform_prepare creates a platform as sim_platform_open would; a ready one it leaves
+   alone without loading it (its keys are not even read: an unreadable key goes unnoticed
+   until the platform is opened). */
+static void
+test_prepare (void **state)
+{
+  char dir[] = "/tmp/test-sim-prepare.XXXXXX";
+  struct sim_platform *p = NULL;
+  ic_error_t err = NULL;
+  cleanup_free char *root = NULL, *key = NULL, *cmd = NULL;
+  struct stat before, after;
+
+  assert_non_null (mkdtemp (dir));
+  root = xasprintf ("%s/root-ca.pem", dir);
+  key = xasprintf ("%s/pck.key", dir);
+  assert_int_equal (sim_platform_prepare (dir, &err), 0);
+  assert_int_equal (stat (root, &before), 0);
+  assert_int_equal (sim_platform_prepare (dir, &err), 0);
+  assert_int_equal (stat (root, &after), 0);
+  assert_int_equal (before.st_ino, after.st_ino);
+  assert_int_equal (before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
+  assert_int_equal (truncate (key, 0), 0);
+  assert_int_equal (sim_platform_prepare (dir, &err), 0);
+  assert_int_not_equal (sim_platform_open (dir, &p, &err), 0);
+  assert_non_null (err);
+  ic_error_release (&err);
+  cmd = xasprintf ("rm -rf '%s'", dir);
+  assert_int_equal (system (cmd), 0);
+}
+
 int
 main (void)
 {
@@ -348,6 +379,7 @@ main (void)
     cmocka_unit_test (test_cached_chain_window),
     cmocka_unit_test (test_revoked_pck),
     cmocka_unit_test (test_platform_persists),
+    cmocka_unit_test (test_prepare),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }

@@ -516,14 +516,22 @@ create_or_renew (struct sim_platform *p, ic_error_t *err)
   return 0;
 }
 
-int
-sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err)
+/* A platform's paths and QE identity, nothing loaded yet. */
+static struct sim_platform *
+platform_new (const char *dir)
 {
   struct sim_platform *p = xmalloc0 (sizeof (*p));
   p->dir = xstrdup (dir ? dir : default_dir ());
   p->root_ca = path_in (p->dir, ROOT_CERT);
   p->collateral = path_in (p->dir, "collateral");
   sim_qe_identity (&p->qe);
+  return p;
+}
+
+int
+sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err)
+{
+  struct sim_platform *p = platform_new (dir);
   if ((!platform_ready (p) && create_or_renew (p, err) < 0) || load_platform (p, err) < 0)
     {
       sim_platform_free (p);
@@ -536,12 +544,8 @@ sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err)
 int
 sim_platform_prepare (const char *dir, ic_error_t *err)
 {
-  struct sim_platform *p = xmalloc0 (sizeof (*p));
+  struct sim_platform *p = platform_new (dir);
   int ret = 0;
-  p->dir = xstrdup (dir ? dir : default_dir ());
-  p->root_ca = path_in (p->dir, ROOT_CERT);
-  p->collateral = path_in (p->dir, "collateral");
-  sim_qe_identity (&p->qe);
   if (!platform_ready (p))
     ret = create_or_renew (p, err);
   sim_platform_free (p);

@@ -96,8 +96,7 @@ rune_parse_create_args (const char *verb, int argc, char **argv, const char *ver
     return 1;
   args->opts.id = argv[optind];
   /* A bundle asking for an enclave (enclave.type) becomes an enclave container. */
-  args->enclave = enclave_container_new (NULL, rune_warn);
-  args->opts.enclave = enclave_container_hooks (args->enclave);
+  args->opts.enclave = rune_enclave_hooks (&args->enclave);
   return 0;
 }
 
@@ -112,7 +111,7 @@ rune_create (struct rune_globals *g, int argc, char **argv)
   if (rune_parse_create_args ("create", argc, argv, usage, &args))
     return 1;
   ret = container_create (&g->rt, &args.opts, &pid, &err);
-  enclave_container_free (args.enclave);
+  rune_enclave_hooks_release (args.opts.enclave, args.enclave);
   if (ret < 0)
     return rune_fail (&err);
   ic_debug ("created container %s, pid %d", args.opts.id, pid);

@@ -1,14 +1,15 @@
 /* rune exec: run a new process in a running container. */
-#include "client.h"
 #include "exec.h"
 #include "log.h"
 #include "rune.h"
+#include "state.h"
 #include "utils.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <unistd.h>
 
 static const char usage[]
     = "Usage: rune exec [OPTIONS] CONTAINER-ID COMMAND [ARG...]\n"
@@ -311,29 +312,18 @@ check_enclave_options (const struct exec_args *a)
   return 0;
 }
 
-/* process.env without the variables that configured the enclave. */
-static void
-drop_enclave_env (char **env)
+/* An enclave container keeps its enclave configuration in its state directory. */
+static bool
+is_enclave_container (const char *root, const char *id)
 {
-  size_t w = 0;
-  for (size_t r = 0; env && env[r]; r++)
-    {
-      bool ours = false;
-      for (const struct enclave_config_key *k = enclave_config_keys; k->variable; k++)
-        if (has_prefix (env[r], k->variable) && env[r][strlen (k->variable)] == '=')
-          ours = true;
-      if (ours)
-        free (env[r]);
-      else
-        env[w++] = env[r];
-    }
-  if (env)
-    env[w] = NULL;
+  cleanup_free char *path = xasprintf ("%s/%s/enclave.json", root, id);
+  return container_id_is_valid (id) && access (path, F_OK) == 0;
 }
 
 static int
 exec_in_enclave (struct rune_globals *g, struct exec_args *a, char **command)
 {
+  const struct rune_enclave_module *m;
   struct oci_process *process = NULL;
   cleanup_error ic_error_t err = NULL;
   int status = 1, exit_code;
@@ -349,12 +339,10 @@ exec_in_enclave (struct rune_globals *g, struct exec_args *a, char **command)
       return rune_usage_error ("exec", "--process: terminal: not supported in an enclave "
                                        "container");
     }
-  drop_enclave_env (process->env);
   rune_relayed_signals (&set);
   sigprocmask (SIG_BLOCK, &set, NULL);
-  if (enclave_client_exec (g->rt.root, a->opts.id, process->args, process->env, &set, &exit_code,
-                           &err)
-      < 0)
+  if ((m = rune_enclave_module_load (&err)) == NULL
+      || m->exec (g->rt.root, a->opts.id, process->args, process->env, &set, &exit_code, &err) < 0)
     status = rune_fail (&err);
   else
     status = exit_code;
@@ -374,20 +362,11 @@ rune_exec (struct rune_globals *g, int argc, char **argv)
 
   if (parse_args (argc, argv, &a))
     goto out;
-  {
-    struct enclave_config *enclave = NULL;
-    if (enclave_client_config (g->rt.root, a.opts.id, &enclave, &err) < 0)
-      {
-        status = rune_fail (&err);
-        goto out;
-      }
-    if (enclave)
-      {
-        enclave_config_free (enclave);
-        status = exec_in_enclave (g, &a, argv + optind + 1);
-        goto out;
-      }
-  }
+  if (is_enclave_container (g->rt.root, a.opts.id))
+    {
+      status = exec_in_enclave (g, &a, argv + optind + 1);
+      goto out;
+    }
   if (load_process (g, &a, argv + optind + 1, &process, &err) < 0)
     {
       status = err ? rune_fail (&err) : 1;

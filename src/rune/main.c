@@ -62,7 +62,7 @@ static const struct
   { "pause", rune_pause },     { "resume", rune_resume },
   { "ps", rune_ps },           { "update", rune_update },
   { "events", rune_events },   { "checkpoint", rune_checkpoint },
-  { "restore", rune_restore }, { "attest", rune_attest },
+  { "restore", rune_restore }, { "attest", rune_attest_loader },
 };
 
 int

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -394,4 +395,44 @@ write_pid_file (const char *path, pid_t pid, ic_error_t *err)
       return ic_error (err, errno, "--pid-file: `%s`", path);
     }
   return 0;
+}
+
+static int
+unix_socket (const char *path, struct sockaddr_un *addr, ic_error_t *err)
+{
+  int fd;
+  memset (addr, 0, sizeof (*addr));
+  addr->sun_family = AF_UNIX;
+  if (strlen (path) >= sizeof (addr->sun_path))
+    return ic_error (err, ENAMETOOLONG, "`%s`: too long for a unix socket path", path);
+  strcpy (addr->sun_path, path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  return fd < 0 ? ic_error (err, errno, "socket for `%s`", path) : fd;
+}
+
+int
+unix_socket_connect (const char *path, ic_error_t *err)
+{
+  struct sockaddr_un addr;
+  cleanup_close int fd = unix_socket (path, &addr, err);
+  if (fd < 0)
+    return -1;
+  if (connect (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0)
+    return ic_error (err, errno, "connect to `%s`", path);
+  return steal_fd (&fd);
+}
+
+int
+unix_socket_listen (const char *path, int backlog, ic_error_t *err)
+{
+  struct sockaddr_un addr;
+  cleanup_close int fd = unix_socket (path, &addr, err);
+  if (fd < 0)
+    return -1;
+  unlink (path);
+  if (bind (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0)
+    return ic_error (err, errno, "bind `%s`", path);
+  if (listen (fd, backlog) < 0)
+    return ic_error (err, errno, "listen on `%s`", path);
+  return steal_fd (&fd);
 }

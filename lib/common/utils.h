@@ -71,6 +71,12 @@ int mkdir_p_in_root (int rootfd, const char *path, mode_t mode, ic_error_t *err)
    creating parents; returns an O_PATH fd usable as a mount target via /proc/self/fd. */
 int create_mount_target (int rootfd, const char *path, bool is_dir, ic_error_t *err);
 
+/* AF_UNIX stream sockets by path (close-on-exec): connected, or bound and listening (an
+   existing socket file at path is replaced). Errors name the path; a path too long for
+   sun_path is ENAMETOOLONG. */
+int unix_socket_connect (const char *path, ic_error_t *err);
+int unix_socket_listen (const char *path, int backlog, ic_error_t *err);
+
 /* Closes every fd >= first except those listed; marks rather than closes when cloexec. */
 int close_fds_from (int first, bool cloexec);
 

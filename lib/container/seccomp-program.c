@@ -425,15 +425,12 @@ int
 seccomp_send_to_listener (const struct seccomp_program *p, int notify_fd, pid_t pid,
                           const char *state_json, ic_error_t *err)
 {
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  cleanup_close int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  cleanup_free char *msg = process_state_json (p, pid, state_json);
+  cleanup_close int sock = unix_socket_connect (p->listener_path, err);
+  cleanup_free char *msg = NULL;
 
   if (sock < 0)
-    return ic_error (err, errno, "linux.seccomp.listenerPath: socket");
-  strcpy (addr.sun_path, p->listener_path);
-  if (connect (sock, (struct sockaddr *)&addr, sizeof (addr)) < 0)
-    return ic_error (err, errno, "linux.seccomp.listenerPath: connect to `%s`", p->listener_path);
+    return ic_error_wrap (err, "linux.seccomp.listenerPath");
+  msg = process_state_json (p, pid, state_json);
   if (send_fd (sock, notify_fd, msg, strlen (msg), err) < 0)
     return ic_error_wrap (err, "linux.seccomp.listenerPath `%s`", p->listener_path);
   return 0;

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -45,18 +44,8 @@ terminal_setup (unsigned int height, unsigned int width, int *master, ic_error_t
 int
 terminal_connect_console_socket (const char *path, ic_error_t *err)
 {
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  cleanup_close int fd = -1;
-
-  if (strlen (path) >= sizeof (addr.sun_path))
-    return ic_error (err, ENAMETOOLONG, "--console-socket: `%s`", path);
-  strcpy (addr.sun_path, path);
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return ic_error (err, errno, "--console-socket: socket");
-  if (connect (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0)
-    return ic_error (err, errno, "--console-socket: connect to `%s`", path);
-  return steal_fd (&fd);
+  int fd = unix_socket_connect (path, err);
+  return fd < 0 ? ic_error_wrap (err, "--console-socket") : fd;
 }
 
 int

@@ -267,18 +267,15 @@ int
 agent_connect (const char *state_dir, int *out, ic_error_t *err)
 {
   cleanup_close int dirfd = open (state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  cleanup_close int sock = -1;
   struct sockaddr_un sun;
+  int sock;
 
   if (dirfd < 0)
     return ic_error (err, errno, "open `%s`", state_dir);
   if (socket_address (dirfd, &sun, err) < 0)
     return -1;
-  sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0)
-    return ic_error (err, errno, "agent: socket");
-  if (connect (sock, (struct sockaddr *)&sun, sizeof (sun)) < 0)
-    return ic_error (err, errno, "connect to the enclave agent `%s/%s`", state_dir, AGENT_SOCKET);
-  *out = steal_fd (&sock);
+  if ((sock = unix_socket_connect (sun.sun_path, err)) < 0)
+    return ic_error_wrap (err, "the enclave agent of `%s`", state_dir);
+  *out = sock;
   return 0;
 }

@@ -12,20 +12,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static int
-listen_on (const char *path)
-{
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || strlen (path) >= sizeof (addr.sun_path))
-    return -1;
-  strcpy (addr.sun_path, path);
-  unlink (path);
-  if (bind (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0 || listen (fd, 1) < 0)
-    return -1;
-  return fd;
-}
-
 static void
 relay (int master, bool with_stdin)
 {
@@ -68,7 +54,7 @@ main (int argc, char **argv)
       fprintf (stderr, "Usage: recvtty [--no-stdin] SOCKET-PATH\n");
       return 2;
     }
-  sock = listen_on (path);
+  sock = unix_socket_listen (path, 1, NULL);
   if (sock < 0)
     {
       perror ("recvtty: listen");

@@ -15,20 +15,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static int
-listen_on (const char *path)
-{
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || strlen (path) >= sizeof (addr.sun_path))
-    return -1;
-  strcpy (addr.sun_path, path);
-  unlink (path);
-  if (bind (fd, (struct sockaddr *)&addr, sizeof (addr)) < 0 || listen (fd, 1) < 0)
-    return -1;
-  return fd;
-}
-
 static void
 answer (int notify_fd, int error)
 {
@@ -60,7 +46,7 @@ main (int argc, char **argv)
       fprintf (stderr, "Usage: seccomp-listener SOCKET-PATH [ERRNO]\n");
       return 2;
     }
-  sock = listen_on (argv[1]);
+  sock = unix_socket_listen (argv[1], 1, NULL);
   if (sock < 0)
     {
       perror ("seccomp-listener: listen");

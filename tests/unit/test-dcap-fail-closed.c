@@ -37,14 +37,6 @@ static const struct
 };
 #define N_VECTORS (sizeof (vector_list) / sizeof (vector_list[0]))
 
-static const char *collateral_files[] = { "pck_crl.der",
-                                          "pck_crl_issuer_chain.pem",
-                                          "root_ca_crl.der",
-                                          "tcb_info.json",
-                                          "tcb_info_issuer_chain.pem",
-                                          "qe_identity.json",
-                                          "qe_identity_issuer_chain.pem" };
-
 static int
 find_vectors (void **state)
 {
@@ -86,7 +78,7 @@ collateral_copy (const char *vector, const struct replacement *r, size_t n)
 {
   char tmpl[] = "/tmp/test-dcap-fail-closed.XXXXXX";
   char *dir = xstrdup (mkdtemp (tmpl));
-  for (size_t i = 0; i < 7; i++)
+  for (size_t i = 0; i < COLLATERAL_FILES; i++)
     {
       cleanup_free char *rel = xasprintf ("collateral/%s", collateral_files[i]);
       cleanup_free char *dst = xasprintf ("%s/%s", dir, collateral_files[i]);
@@ -103,14 +95,6 @@ collateral_copy (const char *vector, const struct replacement *r, size_t n)
       assert_int_equal (write_file_at (AT_FDCWD, dst, out, len, 0600, NULL), 0);
     }
   return dir;
-}
-
-static void
-remove_dir (char *dir)
-{
-  cleanup_free char *cmd = xasprintf ("rm -rf '%s'", dir);
-  assert_int_equal (system (cmd), 0);
-  free (dir);
 }
 
 struct loaded

@@ -290,33 +290,19 @@ mixed_collateral (const char *base, const char *docs)
 {
   char tmpl[] = "/tmp/test-dcap-tdx.XXXXXX";
   char *dir = xstrdup (mkdtemp (tmpl));
-  const char *files[] = { "pck_crl.der",
-                          "pck_crl_issuer_chain.pem",
-                          "root_ca_crl.der",
-                          "tcb_info.json",
-                          "tcb_info_issuer_chain.pem",
-                          "qe_identity.json",
-                          "qe_identity_issuer_chain.pem" };
-  for (size_t i = 0; i < 7; i++)
+  for (size_t i = 0; i < COLLATERAL_FILES; i++)
     {
-      bool doc = strstr (files[i], "tcb_info") || strstr (files[i], "qe_identity");
+      bool doc
+          = strstr (collateral_files[i], "tcb_info") || strstr (collateral_files[i], "qe_identity");
       cleanup_free char *src
-          = xasprintf ("%s/%s/collateral/%s", vectors, doc ? docs : base, files[i]);
-      cleanup_free char *dst = xasprintf ("%s/%s", dir, files[i]);
+          = xasprintf ("%s/%s/collateral/%s", vectors, doc ? docs : base, collateral_files[i]);
+      cleanup_free char *dst = xasprintf ("%s/%s", dir, collateral_files[i]);
       cleanup_free char *data = NULL;
       size_t len;
       assert_int_equal (read_file_at (AT_FDCWD, src, 1 << 20, &data, &len, NULL), 0);
       assert_int_equal (write_file_at (AT_FDCWD, dst, data, len, 0600, NULL), 0);
     }
   return dir;
-}
-
-static void
-remove_dir (char *dir)
-{
-  cleanup_free char *cmd = xasprintf ("rm -rf '%s'", dir);
-  assert_int_equal (system (cmd), 0);
-  free (dir);
 }
 
 static void

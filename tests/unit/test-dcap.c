@@ -136,21 +136,15 @@ tampered_collateral (const char *file, const char *from, const char *to)
 {
   char tmpl[] = "/tmp/test-dcap.XXXXXX";
   char *dir = xstrdup (mkdtemp (tmpl));
-  const char *files[] = { "pck_crl.der",
-                          "pck_crl_issuer_chain.pem",
-                          "root_ca_crl.der",
-                          "tcb_info.json",
-                          "tcb_info_issuer_chain.pem",
-                          "qe_identity.json",
-                          "qe_identity_issuer_chain.pem" };
-  for (size_t i = 0; i < 7; i++)
+  for (size_t i = 0; i < COLLATERAL_FILES; i++)
     {
-      cleanup_free char *src = xasprintf ("%s/sgx-dcap-v3/collateral/%s", vectors, files[i]);
-      cleanup_free char *dst = xasprintf ("%s/%s", dir, files[i]);
+      cleanup_free char *src
+          = xasprintf ("%s/sgx-dcap-v3/collateral/%s", vectors, collateral_files[i]);
+      cleanup_free char *dst = xasprintf ("%s/%s", dir, collateral_files[i]);
       cleanup_free char *data = NULL;
       size_t len;
       assert_int_equal (read_file_at (AT_FDCWD, src, 1 << 20, &data, &len, NULL), 0);
-      if (strcmp (files[i], file) == 0)
+      if (strcmp (collateral_files[i], file) == 0)
         {
           char *at = strstr (data, from);
           assert_non_null (at);
@@ -159,14 +153,6 @@ tampered_collateral (const char *file, const char *from, const char *to)
       assert_int_equal (write_file_at (AT_FDCWD, dst, data, len, 0600, NULL), 0);
     }
   return dir;
-}
-
-static void
-remove_dir (char *dir)
-{
-  cleanup_free char *cmd = xasprintf ("rm -rf '%s'", dir);
-  assert_int_equal (system (cmd), 0);
-  free (dir);
 }
 
 static void

@@ -26,4 +26,25 @@ vectors_find (const char *probe, char *out, size_t size)
   return -1;
 }
 
+/* The collateral files of a vector, as dcap_collateral_load reads them. */
+static const char *const collateral_files[] = { "pck_crl.der",
+                                                "pck_crl_issuer_chain.pem",
+                                                "root_ca_crl.der",
+                                                "tcb_info.json",
+                                                "tcb_info_issuer_chain.pem",
+                                                "qe_identity.json",
+                                                "qe_identity_issuer_chain.pem" };
+#define COLLATERAL_FILES (sizeof (collateral_files) / sizeof (collateral_files[0]))
+
+/* Removes a test's temporary directory and frees its name. */
+static inline void
+remove_dir (char *dir)
+{
+  char *cmd = NULL;
+  assert_true (asprintf (&cmd, "rm -rf '%s'", dir) > 0);
+  assert_int_equal (system (cmd), 0);
+  free (cmd);
+  free (dir);
+}
+
 #endif

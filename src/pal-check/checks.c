@@ -267,6 +267,15 @@ payload_ready (struct payload *p, char *why, size_t len)
   return 0;
 }
 
+/* Created, started and ready: a payload running in the enclave, waiting for its input. */
+static int
+payload_launch (struct payload *p, char *why, size_t len)
+{
+  if (payload_create (p, why, len) < 0 || payload_start (p, why, len) < 0)
+    return -1;
+  return payload_ready (p, why, len);
+}
+
 /* Runs the payload to its end: v2/v3 pal_create_process + pal_exec, v1 pal_exec. */
 static int
 payload_run (struct payload *p, int want, char *why, size_t len)
@@ -419,8 +428,7 @@ check_exec_second (const struct pal_target *t, int arg, char *why, size_t len)
   struct payload first, second;
   payload_setup (&first, t, "echo ready; read line; exit 4", NULL);
   payload_setup (&second, t, "echo second; exit 5", NULL);
-  if (init (t, why, len) < 0 || payload_create (&first, why, len) < 0
-      || payload_start (&first, why, len) < 0 || payload_ready (&first, why, len) < 0)
+  if (init (t, why, len) < 0 || payload_launch (&first, why, len) < 0)
     return -1;
   if (payload_run (&second, 5, why, len) < 0)
     return -1;
@@ -446,8 +454,7 @@ check_kill_all (const struct pal_target *t, int sig, char *why, size_t len)
   for (int i = 0; i < 2; i++)
     {
       payload_setup (&p[i], t, "echo ready; read line; exit 0", NULL);
-      if (payload_create (&p[i], why, len) < 0 || payload_start (&p[i], why, len) < 0
-          || payload_ready (&p[i], why, len) < 0)
+      if (payload_launch (&p[i], why, len) < 0)
         return -1;
     }
   if (want_zero (t->kill (-1, sig),
@@ -487,10 +494,8 @@ check_kill_pid (const struct pal_target *t, int arg, char *why, size_t len)
   struct payload victim, other;
   payload_setup (&victim, t, "echo ready; read line; exit 0", NULL);
   payload_setup (&other, t, "echo ready; read line; exit 6", NULL);
-  if (init (t, why, len) < 0 || payload_create (&victim, why, len) < 0
-      || payload_start (&victim, why, len) < 0 || payload_ready (&victim, why, len) < 0
-      || payload_create (&other, why, len) < 0 || payload_start (&other, why, len) < 0
-      || payload_ready (&other, why, len) < 0)
+  if (init (t, why, len) < 0 || payload_launch (&victim, why, len) < 0
+      || payload_launch (&other, why, len) < 0)
     return -1;
   if (want_zero (t->kill (victim.pid, SIGKILL), "pal_kill(pid, SIGKILL)", why, len) < 0
       || payload_wait (&victim, 137, why, len) < 0)
@@ -514,8 +519,7 @@ check_destroy (const struct pal_target *t, int arg, char *why, size_t len)
     return -1;
   if (t->version >= 2)
     {
-      if (payload_create (&p, why, len) < 0 || payload_start (&p, why, len) < 0
-          || payload_ready (&p, why, len) < 0)
+      if (payload_launch (&p, why, len) < 0)
         return -1;
     }
   if (destroy (t, why, len) < 0)

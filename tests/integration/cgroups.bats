@@ -74,6 +74,9 @@ cgroup_file() {
 	update_config ".linux.cgroupsPath = \"sub/$id\""
 	start_running "$id"
 	[ -d "$(unified && echo /sys/fs/cgroup || echo /sys/fs/cgroup/pids)/rune/sub/$id" ]
+	# The parent the relative path created stays, as with runc: the test removes it.
+	rune delete --force "$id"
+	rmdir /sys/fs/cgroup/*/rune/sub /sys/fs/cgroup/rune/sub 2>/dev/null || true
 }
 
 @test "a device the allowlist denies cannot be opened" {

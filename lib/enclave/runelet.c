@@ -21,6 +21,7 @@ struct enclave_container
 {
   struct container_enclave hooks;
   const struct enclave_host *host;
+  int (*sim_create) (const char *dir, ic_error_t *err);
   void (*warn) (const char *msg);
   struct enclave_config *config;
   /* In the init-runelet: */
@@ -77,7 +78,8 @@ configure (void *data, const char *bundle, struct oci_config *config, bool *acti
     {
       /* Created (or its collateral renewed) here, by rune, with the host's view of it; a
          ready platform is not loaded (the runtime loads it). */
-      if (sim_platform_prepare (ec->config->sim_dir, err) < 0)
+      if (!sim_platform_ready (ec->config->sim_dir)
+          && ec->sim_create (ec->config->sim_dir, err) < 0)
         return ic_error_wrap (err, "software TEE `%s`", ec->config->sim_dir);
       add_sim_mount (config, ec->config->sim_dir);
     }
@@ -517,10 +519,13 @@ run (void *data, int fifo_fd, char *const *argv, char *const *env, const char *e
 /* ---------------------------------------------------------------- object */
 
 struct enclave_container *
-enclave_container_new (const struct enclave_host *host, void (*warn) (const char *msg))
+enclave_container_new (const struct enclave_host *host,
+                       int (*sim_create) (const char *dir, ic_error_t *err),
+                       void (*warn) (const char *msg))
 {
   struct enclave_container *ec = xmalloc0 (sizeof (*ec));
   ec->host = host;
+  ec->sim_create = sim_create;
   ec->warn = warn;
   ec->agent_fd = -1;
   ec->signal_pipe[0] = ec->signal_pipe[1] = -1;

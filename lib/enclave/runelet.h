@@ -16,8 +16,12 @@
 
 struct enclave_container;
 
-/* host: NULL for the real host probe. warn receives configuration notices. */
+/* host: NULL for the real host probe. sim_create makes a software TEE platform that is not
+   ready (sim_platform_ready) ready, as sim_platform_prepare does: rune passes a function that
+   loads the TEE core (and OpenSSL) only then. warn receives configuration notices. */
 struct enclave_container *enclave_container_new (const struct enclave_host *host,
+                                                 int (*sim_create) (const char *dir,
+                                                                    ic_error_t *err),
                                                  void (*warn) (const char *msg));
 void enclave_container_free (struct enclave_container *ec);
 /* The hooks to put in container_create_options.enclave. */

@@ -23,9 +23,8 @@ static const uint8_t sim_cpusvn[16] = { 5, 5, 3, 3, 4, 1, 6, 0, 0, 0, 0, 0, 0, 0
 #define SIM_FMSPC "00000051EE70"
 #define SIM_QE_SVN 8
 #define SIM_QE_PRODID 1
-/* Collateral is issued for 30 days and renewed when less than a day is left. */
+/* Collateral is issued for 30 days (sim-state.c renews it when less than a day is left). */
 #define COLLATERAL_DAYS 30
-#define RENEW_SECONDS (29 * 24 * 3600)
 
 struct sim_platform
 {
@@ -40,7 +39,7 @@ struct sim_platform
 
 /* The files of a platform, relative to its directory. */
 #define ROOT_KEY "root-ca.key"
-#define ROOT_CERT "root-ca.pem"
+#define ROOT_CERT SIM_ROOT_CERT
 #define PCK_CA_KEY "pck-ca.key"
 #define PCK_CA_CERT "pck-ca.pem"
 #define PCK_KEY "pck.key"
@@ -411,14 +410,6 @@ issue_collateral (const char *dir, const char *cdir, const struct sim_enclave *q
   return ret;
 }
 
-static bool
-collateral_fresh (const char *cdir)
-{
-  cleanup_free char *p = path_in (cdir, "tcb_info.json");
-  struct stat st;
-  return stat (p, &st) == 0 && st.st_mtime + RENEW_SECONDS > time (NULL);
-}
-
 /* ---------------------------------------------------------------- opening a platform */
 
 /* The sim QE's identity: fixed measurements that name it for what it is. */
@@ -462,13 +453,6 @@ load_platform (struct sim_platform *p, ic_error_t *err)
   return 0;
 }
 
-static const char *
-default_dir (void)
-{
-  const char *env = getenv (SIM_STATE_DIR_ENV);
-  return env && *env ? env : SIM_STATE_DIR;
-}
-
 /* mkdir -p with mode 0700 for the last component. */
 static int
 make_state_dir (const char *dir, ic_error_t *err)
@@ -485,12 +469,6 @@ make_state_dir (const char *dir, ic_error_t *err)
   if (mkdir (dir, 0700) < 0 && errno != EEXIST)
     return ic_error (err, errno, "sim: create the state directory `%s`", dir);
   return 0;
-}
-
-static bool
-platform_ready (const struct sim_platform *p)
-{
-  return access (p->root_ca, F_OK) == 0 && collateral_fresh (p->collateral);
 }
 
 /* Creates the platform or renews its collateral, under the lock. A ready platform needs
@@ -510,8 +488,8 @@ create_or_renew (struct sim_platform *p, ic_error_t *err)
     return ic_error (err, errno, "sim: lock `%s`", lock);
   if (access (p->root_ca, F_OK) < 0 && create_identity (p->dir, err) < 0)
     return ic_error_wrap (err, "sim: create the platform in `%s`", p->dir);
-  if (!collateral_fresh (p->collateral)
-      && issue_collateral (p->dir, p->collateral, &p->qe, err) < 0)
+  /* The identity exists now: not ready means stale (or no) collateral. */
+  if (!sim_platform_ready (p->dir) && issue_collateral (p->dir, p->collateral, &p->qe, err) < 0)
     return ic_error_wrap (err, "sim: issue the collateral in `%s`", p->collateral);
   return 0;
 }
@@ -521,9 +499,9 @@ static struct sim_platform *
 platform_new (const char *dir)
 {
   struct sim_platform *p = xmalloc0 (sizeof (*p));
-  p->dir = xstrdup (dir ? dir : default_dir ());
+  p->dir = xstrdup (sim_platform_dir (dir));
   p->root_ca = path_in (p->dir, ROOT_CERT);
-  p->collateral = path_in (p->dir, "collateral");
+  p->collateral = path_in (p->dir, SIM_COLLATERAL_DIR);
   sim_qe_identity (&p->qe);
   return p;
 }
@@ -532,7 +510,7 @@ int
 sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err)
 {
   struct sim_platform *p = platform_new (dir);
-  if ((!platform_ready (p) && create_or_renew (p, err) < 0) || load_platform (p, err) < 0)
+  if ((!sim_platform_ready (p->dir) && create_or_renew (p, err) < 0) || load_platform (p, err) < 0)
     {
       sim_platform_free (p);
       return -1;
@@ -544,10 +522,12 @@ sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err)
 int
 sim_platform_prepare (const char *dir, ic_error_t *err)
 {
-  struct sim_platform *p = platform_new (dir);
-  int ret = 0;
-  if (!platform_ready (p))
-    ret = create_or_renew (p, err);
+  struct sim_platform *p;
+  int ret;
+  if (sim_platform_ready (dir))
+    return 0;
+  p = platform_new (dir);
+  ret = create_or_renew (p, err);
   sim_platform_free (p);
   return ret;
 }

@@ -13,12 +13,16 @@
 
 #include "error.h"
 #include "sgx-types.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* The default state directory, and the environment variable that overrides it. */
 #define SIM_STATE_DIR "/var/lib/inclavare-containers/sim"
 #define SIM_STATE_DIR_ENV "INCLAVARE_SIM_DIR"
+/* In a platform's directory: the root CA certificate (PEM) and the collateral directory. */
+#define SIM_ROOT_CERT "root-ca.pem"
+#define SIM_COLLATERAL_DIR "collateral"
 
 struct sim_platform;
 
@@ -28,9 +32,13 @@ struct sim_platform;
 int sim_platform_open (const char *dir, struct sim_platform **out, ic_error_t *err);
 void sim_platform_free (struct sim_platform *p);
 /* Makes the platform in dir ready to be opened without writing (created, collateral fresh),
-   as sim_platform_open would, but does not load it when it is ready already: a stat or two
-   (rune does this before it mounts the directory read-only into an enclave container). */
+   as sim_platform_open would, but does not load it. */
 int sim_platform_prepare (const char *dir, ic_error_t *err);
+/* Without OpenSSL (sim-state.c): dir, else $INCLAVARE_SIM_DIR, else SIM_STATE_DIR; and whether
+   the platform there is ready (created, collateral fresh), which rune checks before it mounts
+   the directory read-only into an enclave container. */
+const char *sim_platform_dir (const char *dir);
+bool sim_platform_ready (const char *dir);
 /* Paths inside the state directory: the root CA certificate (PEM) that verifiers must be
    given to trust sim quotes, and the collateral directory (same file names as Intel's). */
 const char *sim_platform_root_ca (const struct sim_platform *p);

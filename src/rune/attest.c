@@ -1,5 +1,6 @@
 /* rune attest: evidence of an enclave container's enclave (upstream rune's verb). */
 #include "client.h"
+#include "enclave-module.h"
 #include "rune.h"
 #include "sim.h"
 #include "utils.h"
@@ -255,3 +256,9 @@ rune_attest (struct rune_globals *g, int argc, char **argv)
   json_object_put (o);
   return 0;
 }
+
+/* rune-attest.so's interface (enclave-module.h). */
+__attribute__ ((visibility ("default"))) const struct rune_attest_module rune_attest_module = {
+  .attest = rune_attest,
+  .sim_create = sim_platform_prepare,
+};

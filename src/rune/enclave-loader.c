@@ -1,4 +1,4 @@
-/* Loading the enclave module on demand (see enclave-module.h). */
+/* Loading the enclave modules on demand (see enclave-module.h). */
 #include "buildconfig.h"
 #include "enclave-module.h"
 #include "rune.h"
@@ -10,47 +10,70 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The build tree's module for the build tree's rune (tests), else the installed one. */
-static char *
-module_path (void)
+/* The build tree's modules for the build tree's rune (tests), else the installed ones. */
+static const char *
+module_dir (void)
 {
-  const char *env = getenv ("RUNE_ENCLAVE_MODULE");
+  const char *env = getenv ("RUNE_MODULE_DIR");
   char exe[PATH_MAX];
   ssize_t n;
 
   if (env && env[0])
-    return xstrdup (env);
+    return env;
   n = readlink ("/proc/self/exe", exe, sizeof (exe) - 1);
   if (n > 0)
     {
       exe[n] = '\0';
       if (has_prefix (exe, RUNE_BUILD_ROOT "/"))
-        return xstrdup (RUNE_ENCLAVE_MODULE_BUILD);
+        return RUNE_MODULE_DIR_BUILD;
     }
-  return xstrdup (RUNE_ENCLAVE_MODULE);
+  return RUNE_MODULE_DIR;
+}
+
+static const void *
+module_load (const char *file, const char *symbol, ic_error_t *err)
+{
+  cleanup_free char *path = xasprintf ("%s/%s", module_dir (), file);
+  void *handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+  const void *module;
+
+  if (handle == NULL)
+    {
+      ic_error (err, ENOENT, "enclave support: load `%s`: %s (set RUNE_MODULE_DIR)", path,
+                dlerror ());
+      return NULL;
+    }
+  module = dlsym (handle, symbol);
+  if (module == NULL)
+    ic_error (err, ENOENT, "enclave support: `%s` has no %s", path, symbol);
+  return module;
 }
 
 const struct rune_enclave_module *
 rune_enclave_module_load (ic_error_t *err)
 {
   static const struct rune_enclave_module *module;
-  cleanup_free char *path = NULL;
-  void *handle;
-
-  if (module)
-    return module;
-  path = module_path ();
-  handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
-  if (handle == NULL)
-    {
-      ic_error (err, ENOENT, "enclave support: load `%s`: %s (set RUNE_ENCLAVE_MODULE)", path,
-                dlerror ());
-      return NULL;
-    }
-  module = dlsym (handle, RUNE_ENCLAVE_MODULE_SYMBOL);
   if (module == NULL)
-    ic_error (err, ENOENT, "enclave support: `%s` has no %s", path, RUNE_ENCLAVE_MODULE_SYMBOL);
+    module = module_load (RUNE_ENCLAVE_MODULE, RUNE_ENCLAVE_MODULE_SYMBOL, err);
   return module;
+}
+
+const struct rune_attest_module *
+rune_attest_module_load (ic_error_t *err)
+{
+  static const struct rune_attest_module *module;
+  if (module == NULL)
+    module = module_load (RUNE_ATTEST_MODULE, RUNE_ATTEST_MODULE_SYMBOL, err);
+  return module;
+}
+
+/* An enclave container found the software TEE platform not ready: creating it needs the
+   TEE core. */
+static int
+sim_create (const char *dir, ic_error_t *err)
+{
+  const struct rune_attest_module *m = rune_attest_module_load (err);
+  return m ? m->sim_create (dir, err) : -1;
 }
 
 bool
@@ -86,7 +109,7 @@ proxy_configure (void *data, const char *bundle, struct oci_config *config, bool
     return 0;
   if ((m = rune_enclave_module_load (err)) == NULL)
     return -1;
-  *p->ec = m->container_new (rune_warn);
+  *p->ec = m->container_new (sim_create, rune_warn);
   real = m->container_hooks (*p->ec);
   p->hooks = *real;
   return p->hooks.configure (p->hooks.data, bundle, config, active, err);
@@ -112,11 +135,11 @@ rune_enclave_hooks_release (const struct container_enclave *hooks, struct enclav
   free ((void *)hooks); /* the proxy: hooks is its first member */
 }
 
-/* `rune attest` lives in the module. */
+/* `rune attest` lives in rune-attest.so. */
 int
 rune_attest_loader (struct rune_globals *g, int argc, char **argv)
 {
   cleanup_error ic_error_t err = NULL;
-  const struct rune_enclave_module *m = rune_enclave_module_load (&err);
+  const struct rune_attest_module *m = rune_attest_module_load (&err);
   return m ? m->attest (g, argc, argv) : rune_fail (&err);
 }

@@ -9,9 +9,9 @@
 #include <string.h>
 
 static struct enclave_container *
-container_new (void (*warn) (const char *msg))
+container_new (int (*sim_create) (const char *dir, ic_error_t *err), void (*warn) (const char *msg))
 {
-  return enclave_container_new (NULL, warn);
+  return enclave_container_new (NULL, sim_create, warn);
 }
 
 /* env without the variables that configured the enclave. */
@@ -47,5 +47,4 @@ __attribute__ ((visibility ("default"))) const struct rune_enclave_module rune_e
   .container_hooks = enclave_container_hooks,
   .container_free = enclave_container_free,
   .exec = exec_in_enclave,
-  .attest = rune_attest,
 };

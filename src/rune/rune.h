@@ -34,7 +34,7 @@ int rune_update (struct rune_globals *g, int argc, char **argv);
 int rune_events (struct rune_globals *g, int argc, char **argv);
 int rune_checkpoint (struct rune_globals *g, int argc, char **argv);
 int rune_restore (struct rune_globals *g, int argc, char **argv);
-int rune_attest (struct rune_globals *g, int argc, char **argv); /* in rune-enclave.so */
+int rune_attest (struct rune_globals *g, int argc, char **argv); /* in rune-attest.so */
 int rune_attest_loader (struct rune_globals *g, int argc, char **argv);
 
 /* Logs the error (and prints it on stderr when the log goes elsewhere); returns exit code 1. */

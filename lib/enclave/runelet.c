@@ -189,46 +189,44 @@ install_handlers (void)
       sigaction (sig, &sa, NULL); /* glibc's internal signals fail: fine */
 }
 
-static void *
-relay_signals (void *data)
+/* Relays one signal the init got (from the handler's pipe); -1 when the pipe is gone. */
+static int
+relay_signal (struct enclave_container *ec)
 {
-  struct enclave_container *ec = data;
   unsigned char c;
+  ssize_t n = read (ec->signal_pipe[0], &c, 1);
+  bool started, finished;
 
-  while (true)
+  if (n < 0 && errno == EINTR)
+    return 0;
+  if (n <= 0)
+    return -1;
+  if (c == SIGPIPE)
+    return 0;
+  pthread_mutex_lock (&ec->lock);
+  started = ec->started;
+  finished = ec->finished;
+  if (started && !finished && ec->pal->kill)
     {
-      ssize_t n = read (ec->signal_pipe[0], &c, 1);
-      bool started, finished;
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return NULL;
-      if (c == SIGPIPE)
-        continue;
-      pthread_mutex_lock (&ec->lock);
-      started = ec->started;
-      finished = ec->finished;
-      if (started && !finished && ec->pal->kill)
-        {
-          cleanup_error ic_error_t err = NULL;
-          /* No process left to signal (ESRCH) is not an error of the relay. */
-          if (enclave_pal_kill (ec->pal, -1, c, &err) < 0 && err->status != ESRCH)
-            dprintf (2, "rune: init-runelet: relay signal %d: %s\n", c, ic_error_message (err));
-        }
-      pthread_mutex_unlock (&ec->lock);
-      if ((!started || ec->pal->kill == NULL) && !finished && terminates (c))
-        {
-          /* Before start, or a v1 runtime (no pal_kill): the signal ends the container as it
-             would end a plain container's process; a pid namespace takes the payload along. */
-          pthread_mutex_lock (&ec->lock);
-          if (!ec->started)
-            {
-              ec->finished = true;
-              enclave_pal_destroy (ec->pal, NULL);
-            }
-          _exit (128 + c);
-        }
+      cleanup_error ic_error_t err = NULL;
+      /* No process left to signal (ESRCH) is not an error of the relay. */
+      if (enclave_pal_kill (ec->pal, -1, c, &err) < 0 && err->status != ESRCH)
+        dprintf (2, "rune: init-runelet: relay signal %d: %s\n", c, ic_error_message (err));
     }
+  pthread_mutex_unlock (&ec->lock);
+  if ((!started || ec->pal->kill == NULL) && !finished && terminates (c))
+    {
+      /* Before start, or a v1 runtime (no pal_kill): the signal ends the container as it
+         would end a plain container's process; a pid namespace takes the payload along. */
+      pthread_mutex_lock (&ec->lock);
+      if (!ec->started)
+        {
+          ec->finished = true;
+          enclave_pal_destroy (ec->pal, NULL);
+        }
+      _exit (128 + c);
+    }
+  return 0;
 }
 
 /* execvp's search, inside the container, with the process's own PATH. */
@@ -450,37 +448,6 @@ serve_connection (void *data)
   return NULL;
 }
 
-static void *
-serve_agent (void *data)
-{
-  struct enclave_container *ec = data;
-  while (true)
-    {
-      int sock = accept4 (ec->agent_fd, NULL, NULL, SOCK_CLOEXEC);
-      struct connection *c;
-      pthread_t thread;
-      pthread_attr_t attr;
-
-      if (sock < 0)
-        {
-          if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
-            continue;
-          return NULL;
-        }
-      c = xmalloc0 (sizeof (*c));
-      c->ec = ec;
-      c->sock = sock;
-      pthread_attr_init (&attr);
-      pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-      if (pthread_create (&thread, &attr, serve_connection, c) != 0)
-        {
-          close (sock);
-          free (c);
-        }
-      pthread_attr_destroy (&attr);
-    }
-}
-
 static int
 start_thread (void *(*fn) (void *), void *data, ic_error_t *err)
 {
@@ -496,6 +463,54 @@ start_thread (void *(*fn) (void *), void *data, ic_error_t *err)
   return 0;
 }
 
+/* Accepts an agent connection and serves it in its own thread (an exec waits for its
+   process); -1 when the socket cannot accept any more. */
+static int
+accept_connection (struct enclave_container *ec)
+{
+  int sock = accept4 (ec->agent_fd, NULL, NULL, SOCK_CLOEXEC);
+  struct connection *c;
+
+  if (sock < 0)
+    return errno == EINTR || errno == EAGAIN || errno == ECONNABORTED || errno == EMFILE
+                   || errno == ENFILE
+               ? 0
+               : -1;
+  c = xmalloc0 (sizeof (*c));
+  c->ec = ec;
+  c->sock = sock;
+  if (start_thread (serve_connection, c, NULL) < 0)
+    {
+      close (sock);
+      free (c);
+    }
+  return 0;
+}
+
+/* The init-runelet's service thread: relays signals and accepts agent connections. */
+static void *
+serve (void *data)
+{
+  struct enclave_container *ec = data;
+  struct pollfd p[2] = { { ec->signal_pipe[0], POLLIN, 0 }, { ec->agent_fd, POLLIN, 0 } };
+
+  while (p[0].fd >= 0 || p[1].fd >= 0)
+    {
+      if (poll (p, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return NULL;
+        }
+      /* poll skips negative fds: a source that failed is dropped, the other goes on. */
+      if (p[0].revents && relay_signal (ec) < 0)
+        p[0].fd = -1;
+      if (p[1].revents && accept_connection (ec) < 0)
+        p[1].fd = -1;
+    }
+  return NULL;
+}
+
 static int
 init (void *data, int init_fd, ic_error_t *err)
 {
@@ -503,6 +518,10 @@ init (void *data, int init_fd, ic_error_t *err)
   cleanup_free char *args = enclave_config_pal_args (ec->config);
 
   ec->agent_fd = init_fd;
+  /* Non-blocking: the service thread must not hang in accept when a client went away
+     between poll and accept, or signals would wait for it. */
+  if (fcntl (init_fd, F_SETFL, fcntl (init_fd, F_GETFL) | O_NONBLOCK) < 0)
+    return ic_error (err, errno, "init-runelet: agent socket");
   /* As upstream: the init of an enclave container shows up as init-runelet. */
   prctl (PR_SET_NAME, "init-runelet", 0, 0, 0);
   if (ec->config->platform == ENCLAVE_PLATFORM_SIM)
@@ -513,7 +532,7 @@ init (void *data, int init_fd, ic_error_t *err)
   install_handlers ();
   if (enclave_pal_init (ec->pal, args, ec->config->loglevel, err) < 0)
     return -1;
-  if (start_thread (relay_signals, ec, err) < 0 || start_thread (serve_agent, ec, err) < 0)
+  if (start_thread (serve, ec, err) < 0)
     return -1;
   return 0;
 }

@@ -18,11 +18,7 @@ struct container_enclave
   /* rune: the state directory exists. *init_fd is an fd the container init keeps (the agent
      socket), closed by rune once the init exists. */
   int (*prepare) (void *data, int state_dirfd, int *init_fd, ic_error_t *err);
-  /* init: as soon as it exists, while it prepares the rootfs: start loading the runtime in
-     the background (optional; failures are left for load to report). */
-  void (*preload) (void *data);
-  /* init: before pivot_root (the host's files are still reachable) and before the
-     createContainer hooks: load the runtime (waiting for preload). */
+  /* init: before pivot_root (the host's files are still reachable): load the runtime. */
   int (*load) (void *data, ic_error_t *err);
   /* init: inside the container, as the container's user with its capabilities and seccomp
      profile, before `rune create` returns: create the enclave. */

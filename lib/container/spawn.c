@@ -283,8 +283,6 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
      messages cannot overtake it. */
   if (sync_expect (s->sync_fd, SYNC_GO, &msg, &err) < 0)
     _exit (1);
-  if (s->enclave && s->enclave->preload)
-    s->enclave->preload (s->enclave->data);
   if (setsid () < 0)
     ic_error (&err, errno, "setsid");
   if (err || (root_fd = rootfs_prepare (config, s->rootfs_fd, in_userns, &err)) < 0
@@ -292,10 +290,10 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
       || set_sysctls (&config->linux_, &err) < 0 || process_set_limits (config->process, &err) < 0
       || sync_send (s->sync_fd, SYNC_RUNTIME_READY, 0, NULL, &err) < 0
       || sync_expect (s->sync_fd, SYNC_CONTINUE, &msg, &err) < 0
-      || (s->enclave && s->enclave->load (s->enclave->data, &err) < 0)
       || hooks_run (&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,
                     msg.payload, &err)
              < 0
+      || (s->enclave && s->enclave->load (s->enclave->data, &err) < 0)
       || rootfs_pivot (root_fd, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
       || process_find_executable (config->process, &exe, &err) < 0 || pass_fds_to_rune (s, &err) < 0
       || (s->enclave && enclave_enter (s, exe, &err) < 0))

@@ -3,7 +3,6 @@
 #include "pal-loader.h"
 #include "sim.h"
 #include "utils.h"
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -27,9 +26,6 @@ struct enclave_container
   struct enclave_config *config;
   /* In the init-runelet: */
   struct enclave_pal *pal;
-  pthread_t preloader;
-  bool preloading;
-  void *preloaded; /* the preloader's handle of the PAL */
   int agent_fd;
   int signal_pipe[2];
   pthread_mutex_t lock;
@@ -107,44 +103,11 @@ prepare (void *data, int state_dirfd, int *init_fd, ic_error_t *err)
 
 /* ---------------------------------------------------------------- init-runelet */
 
-/* Loading the runtime and its libraries (OpenSSL, for the skeleton) is the slowest step of an
-   enclave container's start that is rune's. The init starts it in a thread as soon as it
-   exists, to overlap the rootfs preparation; load waits for it, then opens the PAL as before
-   (dlopen of a loaded object only takes a reference) and reports any error itself. */
-static void *
-preload_runtime (void *data)
-{
-  struct enclave_container *ec = data;
-  ec->preloaded = dlopen (ec->config->runtime_path, RTLD_NOW | RTLD_LOCAL);
-  return NULL;
-}
-
-static void
-preload (void *data)
-{
-  struct enclave_container *ec = data;
-  sigset_t all, old;
-  /* Signals are the init's: the thread blocks them all. */
-  sigfillset (&all);
-  pthread_sigmask (SIG_SETMASK, &all, &old);
-  ec->preloading = pthread_create (&ec->preloader, NULL, preload_runtime, ec) == 0;
-  pthread_sigmask (SIG_SETMASK, &old, NULL);
-}
-
 static int
 load (void *data, ic_error_t *err)
 {
   struct enclave_container *ec = data;
-  int ret;
-
-  if (ec->preloading)
-    pthread_join (ec->preloader, NULL);
-  ec->preloading = false;
-  ret = enclave_pal_open (ec->config->runtime_path, &ec->pal, err);
-  if (ec->preloaded)
-    dlclose (ec->preloaded);
-  ec->preloaded = NULL;
-  if (ret < 0)
+  if (enclave_pal_open (ec->config->runtime_path, &ec->pal, err) < 0)
     return ic_error_wrap (err, "enclave.runtime.path");
   return 0;
 }
@@ -586,13 +549,9 @@ enclave_container_new (const struct enclave_host *host,
   ec->agent_fd = -1;
   ec->signal_pipe[0] = ec->signal_pipe[1] = -1;
   pthread_mutex_init (&ec->lock, NULL);
-  ec->hooks = (struct container_enclave){ .data = ec,
-                                          .configure = configure,
-                                          .prepare = prepare,
-                                          .preload = preload,
-                                          .load = load,
-                                          .init = init,
-                                          .run = run };
+  ec->hooks = (struct container_enclave){
+    .data = ec, .configure = configure, .prepare = prepare, .load = load, .init = init, .run = run
+  };
   return ec;
 }
 

@@ -1,8 +1,7 @@
 /* The init-runelet: what an enclave container's init does besides the OCI runtime's work
    (docs/enclave.md). rune asks for the enclave configuration (enclave-config.h) when it
    parses the bundle; when there is an enclave, the container's init
-   - loads the PAL before pivot_root (the runtime is a host file) and the createContainer
-     hooks, in a thread that starts as soon as the init exists, and negotiates its version;
+   - loads the PAL before pivot_root (the runtime is a host file) and negotiates its version;
    - becomes the container's user, then calls pal_init, so `rune create` returns only once
      the enclave exists (or fails with pal_init's error);
    - serves the agent socket (exec, attest) from then on;

@@ -41,24 +41,31 @@ jq --arg pal "$skeleton/liberpal-skeleton-v3.so" '.annotations = { "enclave.type
     "enclave.runtime.path": $pal, "enclave.runtime.loglevel": "debug" }' \
   "$work/plain/config.json" >"$work/enclave/config.json"
 
-now_ns() { date +%s%N; }
-run_once() { # BUNDLE ID -> microseconds on stdout, the container's stderr in $work/err
-  local t0 t1
-  t0=$(now_ns)
-  "$rune" --root "$work/root" run --bundle "$1" "$2" >/dev/null 2>"$work/err" ||
-    { echo "rune run of $1 failed: $(cat "$work/err")" >&2; exit 1; }
-  t1=$(now_ns)
-  echo $(((t1 - t0) / 1000))
+# Nothing runs between two containers but rune itself (no date, no subshell): on a host with
+# cgroup v1 hierarchies, the first cgroup.procs write of a container waits for an RCU grace
+# period (several ms, see bench/README.md) unless another migration happened within one, so a
+# gap between runs adds a random wait to the run after it.
+export LC_ALL=C
+run_once() { # BUNDLE ID -> $elapsed_us; the container's stderr in $work/err-ID
+  local t0=$EPOCHREALTIME t1
+  "$rune" --root "$work/root" run --bundle "$1" "$2" >/dev/null 2>"$work/err-$2" ||
+    { echo "rune run of $1 failed: $(cat "$work/err-$2")" >&2; exit 1; }
+  t1=$EPOCHREALTIME
+  elapsed_us=$((10#${t1/./} - 10#${t0/./}))
 }
 
 plain_us="" enclave_us="" init_us=""
-run_once "$work/plain" warm-p >/dev/null
-run_once "$work/enclave" warm-e >/dev/null
+run_once "$work/plain" warm-p
+run_once "$work/enclave" warm-e
 for ((i = 0; i < iterations; i++)); do
-  plain_us+="$(run_once "$work/plain" "p$i") "
-  enclave_us+="$(run_once "$work/enclave" "e$i") "
-  ms=$(sed -n 's/.*pal_init: enclave created and initialized in \([0-9.]*\) ms.*/\1/p' "$work/err")
-  [ -n "$ms" ] || { echo "no pal_init time in the skeleton's output: $(cat "$work/err")" >&2; exit 1; }
+  run_once "$work/plain" "p$i"
+  plain_us+="$elapsed_us "
+  run_once "$work/enclave" "e$i"
+  enclave_us+="$elapsed_us "
+done
+for ((i = 0; i < iterations; i++)); do
+  ms=$(sed -n 's/.*pal_init: enclave created and initialized in \([0-9.]*\) ms.*/\1/p' "$work/err-e$i")
+  [ -n "$ms" ] || { echo "no pal_init time in the skeleton's output: $(cat "$work/err-e$i")" >&2; exit 1; }
   init_us+="$(awk -v ms="$ms" 'BEGIN { printf "%d", ms * 1000 }') "
 done
 

@@ -232,6 +232,43 @@ create_fails() {
 	assert_nothing_left "$id"
 }
 
+@test "enclave: rune-enclave.so keeps OpenSSL out of rune; rune-attest.so creates the platform" {
+	# The module for enclave containers does not need OpenSSL; the attestation module does.
+	run readelf -d "$BUILD_DIR/src/rune/rune-enclave.so"
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "$output" == *libprotobuf-c* && "$output" != *libcrypto* ]] || fail "rune-enclave.so: $output"
+	run readelf -d "$BUILD_DIR/src/rune/rune-attest.so"
+	[[ "$output" == *libcrypto* ]] || fail "rune-attest.so: $output"
+	# With a ready platform, rune only stats it: OpenSSL is not in rune's process (the
+	# init-runelet has it, for the skeleton).
+	local id rune_pid
+	"$SGX_TOOLS" sim init >/dev/null
+	id="$(new_id)"
+	set_cmd 'sleep 30'
+	"$RUNE" --root "$ROOT" run --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 3>&- &
+	rune_pid=$!
+	wait_for_status "$id" running
+	run grep -c libcrypto "/proc/$rune_pid/maps"
+	[ "$output" = 0 ] || fail "rune run maps OpenSSL: $(grep libcrypto "/proc/$rune_pid/maps")"
+	grep -q libcrypto "/proc/$(rune state "$id" | jq .pid)/maps" || fail "the init has no OpenSSL?"
+	rune kill "$id" KILL
+	wait "$rune_pid" || true
+	# Stale collateral (older than 29 days) is renewed by rune, through rune-attest.so.
+	touch -d '30 days ago' "$INCLAVARE_SIM_DIR/collateral/tcb_info.json"
+	set_cmd 'exit 0'
+	run rune run --bundle "$BUNDLE" "$(new_id)"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(find "$INCLAVARE_SIM_DIR/collateral/tcb_info.json" -mmin -5)" ] || fail "collateral not renewed"
+}
+
+@test "enclave error: without its modules rune says which one it could not load" {
+	RUNE_MODULE_DIR=/nonexistent create_fails "enclave support" "/nonexistent/rune-enclave.so"
+	set_cmd 'exit 0'
+	RUNE_MODULE_DIR=/nonexistent run rune attest whatever
+	[ "$status" -ne 0 ] || fail "$output"
+	[[ "$output" == *"/nonexistent/rune-attest.so"* ]] || fail "$output"
+}
+
 @test "enclave error: the runtime path does not exist" {
 	update_config '.annotations["enclave.runtime.path"] = "/nonexistent/libpal.so"'
 	create_fails "enclave.runtime.path" "/nonexistent/libpal.so" "No such file"

@@ -30,41 +30,41 @@ module_dir (void)
   return RUNE_MODULE_DIR;
 }
 
+/* The module's interface, loaded once into *cache. */
 static const void *
-module_load (const char *file, const char *symbol, ic_error_t *err)
+module_load (const void **cache, const char *file, const char *symbol, ic_error_t *err)
 {
-  cleanup_free char *path = xasprintf ("%s/%s", module_dir (), file);
-  void *handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
-  const void *module;
+  cleanup_free char *path = NULL;
+  void *handle;
 
+  if (*cache)
+    return *cache;
+  path = xasprintf ("%s/%s", module_dir (), file);
+  handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
   if (handle == NULL)
     {
       ic_error (err, ENOENT, "enclave support: load `%s`: %s (set RUNE_MODULE_DIR)", path,
                 dlerror ());
       return NULL;
     }
-  module = dlsym (handle, symbol);
-  if (module == NULL)
+  *cache = dlsym (handle, symbol);
+  if (*cache == NULL)
     ic_error (err, ENOENT, "enclave support: `%s` has no %s", path, symbol);
-  return module;
+  return *cache;
 }
 
 const struct rune_enclave_module *
 rune_enclave_module_load (ic_error_t *err)
 {
-  static const struct rune_enclave_module *module;
-  if (module == NULL)
-    module = module_load (RUNE_ENCLAVE_MODULE, RUNE_ENCLAVE_MODULE_SYMBOL, err);
-  return module;
+  static const void *module;
+  return module_load (&module, RUNE_ENCLAVE_MODULE, RUNE_ENCLAVE_MODULE_SYMBOL, err);
 }
 
 const struct rune_attest_module *
 rune_attest_module_load (ic_error_t *err)
 {
-  static const struct rune_attest_module *module;
-  if (module == NULL)
-    module = module_load (RUNE_ATTEST_MODULE, RUNE_ATTEST_MODULE_SYMBOL, err);
-  return module;
+  static const void *module;
+  return module_load (&module, RUNE_ATTEST_MODULE, RUNE_ATTEST_MODULE_SYMBOL, err);
 }
 
 /* An enclave container found the software TEE platform not ready: creating it needs the

@@ -23,9 +23,9 @@ sim_platform_dir (const char *dir)
 bool
 sim_platform_ready (const char *dir)
 {
-  cleanup_free char *root = xasprintf ("%s/" SIM_ROOT_CERT, sim_platform_dir (dir));
-  cleanup_free char *tcb_info
-      = xasprintf ("%s/" SIM_COLLATERAL_DIR "/tcb_info.json", sim_platform_dir (dir));
+  const char *d = sim_platform_dir (dir);
+  cleanup_free char *root = xasprintf ("%s/" SIM_ROOT_CERT, d);
+  cleanup_free char *tcb_info = xasprintf ("%s/" SIM_COLLATERAL_DIR "/tcb_info.json", d);
   struct stat st;
 
   return access (root, F_OK) == 0 && stat (tcb_info, &st) == 0

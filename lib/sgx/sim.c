@@ -23,7 +23,8 @@ static const uint8_t sim_cpusvn[16] = { 5, 5, 3, 3, 4, 1, 6, 0, 0, 0, 0, 0, 0, 0
 #define SIM_FMSPC "00000051EE70"
 #define SIM_QE_SVN 8
 #define SIM_QE_PRODID 1
-/* Collateral is issued for 30 days (sim-state.c renews it when less than a day is left). */
+/* Collateral is issued for 30 days; sim_platform_ready (sim-state.c) calls it stale when less
+   than a day is left, and it is renewed then. */
 #define COLLATERAL_DAYS 30
 
 struct sim_platform

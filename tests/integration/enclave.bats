@@ -239,8 +239,13 @@ create_fails() {
 	[[ "$output" == *libprotobuf-c* && "$output" != *libcrypto* ]] || fail "rune-enclave.so: $output"
 	run readelf -d "$BUILD_DIR/src/rune/rune-attest.so"
 	[[ "$output" == *libcrypto* ]] || fail "rune-attest.so: $output"
+	# The skeleton embeds OpenSSL, hidden: it exports the PAL API and nothing else.
+	run readelf -d "$SKELETON/liberpal-skeleton-v3.so"
+	[[ "$output" != *libcrypto* ]] || fail "the skeleton links the shared libcrypto: $output"
+	run bash -c "nm -D --defined-only '$SKELETON/liberpal-skeleton-v3.so' | awk '{ print \$3 }'"
+	[ "$(echo "$output" | grep -vc '^pal_')" = 0 ] || fail "the skeleton exports: $output"
 	# With a ready platform, rune only stats it: OpenSSL is not in rune's process (the
-	# init-runelet has it, for the skeleton).
+	# init-runelet has it, in the skeleton).
 	local id rune_pid
 	"$SGX_TOOLS" sim init >/dev/null
 	id="$(new_id)"
@@ -250,7 +255,8 @@ create_fails() {
 	wait_for_status "$id" running
 	run grep -c libcrypto "/proc/$rune_pid/maps"
 	[ "$output" = 0 ] || fail "rune run maps OpenSSL: $(grep libcrypto "/proc/$rune_pid/maps")"
-	grep -q libcrypto "/proc/$(rune state "$id" | jq .pid)/maps" || fail "the init has no OpenSSL?"
+	grep -q liberpal-skeleton "/proc/$(rune state "$id" | jq .pid)/maps" ||
+		fail "the init has not loaded the skeleton?"
 	rune kill "$id" KILL
 	wait "$rune_pid" || true
 	# Stale collateral (older than 29 days) is renewed by rune, through rune-attest.so.

@@ -108,6 +108,20 @@ strv_len (char *const *v)
   return n;
 }
 
+char **
+strv_dup (const char *const *v)
+{
+  size_t n = strv_len ((char *const *)v);
+  char **copy;
+
+  if (v == NULL)
+    return NULL;
+  copy = xmalloc0 ((n + 1) * sizeof (char *));
+  for (size_t i = 0; i < n; i++)
+    copy[i] = xstrdup (v[i]);
+  return copy;
+}
+
 int
 write_all (int fd, const void *buf, size_t len)
 {

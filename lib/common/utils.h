@@ -44,6 +44,8 @@ char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 void strv_free (char **v);
 size_t strv_len (char *const *v);
+/* A deep copy (NULL for NULL). */
+char **strv_dup (const char *const *v);
 
 /* Reads a whole file (at most max_size bytes, NUL-terminated). dirfd may be AT_FDCWD. */
 int read_file_at (int dirfd, const char *path, size_t max_size, char **out, size_t *len,

@@ -507,6 +507,23 @@ check_kill_pid (const struct pal_target *t, int arg, char *why, size_t len)
   return destroy (t, why, len);
 }
 
+/* A signal before pal_exec (rune relays what it gets from the moment a payload is created):
+   the process ends without having run, and pal_exec gives 128 + N. */
+static int
+check_kill_before_exec (const struct pal_target *t, int arg, char *why, size_t len)
+{
+  struct payload p;
+  payload_setup (&p, t, "echo ran; exit 0", NULL);
+  if (init (t, why, len) < 0 || payload_create (&p, why, len) < 0)
+    return -1;
+  if (want_zero (t->kill (p.pid, SIGKILL), "pal_kill(pid, SIGKILL) before pal_exec", why, len) < 0
+      || payload_start (&p, why, len) < 0 || payload_wait (&p, 137, why, len) < 0)
+    return -1;
+  if (strstr (p.output, "ran"))
+    return FAIL ("the payload ran after pal_kill(pid, SIGKILL) before its pal_exec");
+  return destroy (t, why, len);
+}
+
 /* The payload's end with a process still running: pal_destroy ends it (its pal_exec
    returns), and the runtime refuses calls afterwards. */
 static int
@@ -818,6 +835,7 @@ const struct pal_check pal_checks[] = {
   { "kill-all-kill", V2, check_kill_all, SIGKILL },
   { "kill-all-none", V2, check_kill_none, 0 },
   { "kill-pid", V2, check_kill_pid, 0 },
+  { "kill-before-exec", V2, check_kill_before_exec, 0 },
   { "report", V3, check_report, 0 },
   { "destroy", ALL, check_destroy, 0 },
   { "init-bad-args", ALL, check_init_error, 0 },

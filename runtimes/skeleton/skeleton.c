@@ -9,6 +9,7 @@
 #include "process.h"
 #include "utils.h"
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,6 +75,9 @@ init (const pal_attr_v1_t *attr, int fd, uint64_t addr)
   int level, ret = 0;
 
   clock_gettime (CLOCK_MONOTONIC, &start);
+  /* We run inside the container: OpenSSL would read the image's openssl.cnf, which can load
+     providers and engines and so replace the crypto that measures and checks the enclave. */
+  OPENSSL_init_crypto (OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
   if (attr == NULL)
     return -EINVAL;
   level = parse_level (attr->log_level);

@@ -72,6 +72,22 @@ enclave_bundle() {
 	[[ "$output" != *ENCLAVE_* ]] || fail "ENCLAVE_ variables reached the payload: $output"
 }
 
+@test "enclave: the image's openssl.cnf does not configure the runtime's OpenSSL" {
+	# Only OpenSSL's base provider: no SHA-256. Read by the skeleton inside the container,
+	# it would fail EINIT's measurement; written by an attacker, it could replace it.
+	local id cnf="$ROOTFS/usr/lib/ssl/openssl.cnf"
+	mkdir -p "$(dirname "$cnf")"
+	printf '%s\n' 'openssl_conf = init' '[init]' 'providers = providers' '[providers]' \
+		'base = base' '[base]' 'activate = 1' >"$cnf"
+	run bash -c "echo x | OPENSSL_CONF='$cnf' openssl dgst -sha256"
+	[ "$status" -ne 0 ] || fail "the test's configuration does not break OpenSSL: $output"
+	set_cmd 'exit 0'
+	id="$(new_id)"
+	run rune run --bundle "$BUNDLE" "$id"
+	[ "$status" -eq 0 ] || fail "$output"
+	assert_nothing_left "$id"
+}
+
 @test "enclave: create returns after pal_init; start runs the payload; state and delete" {
 	local id
 	set_cmd 'echo started > /tmp/started; sleep 1000'

@@ -18,7 +18,8 @@ struct container_enclave
   /* rune: the state directory exists. *init_fd is an fd the container init keeps (the agent
      socket), closed by rune once the init exists. */
   int (*prepare) (void *data, int state_dirfd, int *init_fd, ic_error_t *err);
-  /* init: before pivot_root (the host's files are still reachable): load the runtime. */
+  /* init: before pivot_root (the host's files are still reachable), while rune runs the
+     prestart and createRuntime hooks: load the runtime. */
   int (*load) (void *data, ic_error_t *err);
   /* init: inside the container, as the container's user with its capabilities and seccomp
      profile, before `rune create` returns: create the enclave. */

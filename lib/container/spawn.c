@@ -289,11 +289,11 @@ static void __attribute__ ((noreturn)) container_init (struct spawn *s)
       || set_hostname (config, &err) < 0 || bring_up_loopback (config, &err) < 0
       || set_sysctls (&config->linux_, &err) < 0 || process_set_limits (config->process, &err) < 0
       || sync_send (s->sync_fd, SYNC_RUNTIME_READY, 0, NULL, &err) < 0
+      || (s->enclave && s->enclave->load (s->enclave->data, &err) < 0)
       || sync_expect (s->sync_fd, SYNC_CONTINUE, &msg, &err) < 0
       || hooks_run (&config->hooks[OCI_HOOK_CREATE_CONTAINER], OCI_HOOK_CREATE_CONTAINER,
                     msg.payload, &err)
              < 0
-      || (s->enclave && s->enclave->load (s->enclave->data, &err) < 0)
       || rootfs_pivot (root_fd, s->no_pivot, &err) < 0 || rootfs_finalize (config, &err) < 0
       || process_find_executable (config->process, &exe, &err) < 0 || pass_fds_to_rune (s, &err) < 0
       || (s->enclave && enclave_enter (s, exe, &err) < 0))
@@ -560,10 +560,21 @@ receive_fds (struct spawn *s, const char *state_json, ic_error_t *err)
 int
 spawn_finish (struct spawn *s, const char *state_json, ic_error_t *err)
 {
-  struct sync_msg msg;
-  if (sync_send (s->sync_fd, SYNC_CONTINUE, 0, state_json, err) < 0
-      || receive_fds (s, state_json, err) < 0
-      || sync_expect (s->sync_fd, SYNC_CREATED, &msg, err) < 0)
+  cleanup_error ic_error_t send_err = NULL;
+  struct sync_msg msg = { 0 };
+
+  if (sync_send (s->sync_fd, SYNC_CONTINUE, 0, state_json, &send_err) < 0)
+    {
+      /* The init failed while we ran the hooks (loading an enclave runtime, say): its error
+         waits in the socket and says more than a broken pipe. */
+      bool init_gone = send_err->status == EPIPE || send_err->status == ECONNRESET;
+      if (init_gone && sync_expect (s->sync_fd, SYNC_CREATED, &msg, err) < 0)
+        return -1;
+      sync_msg_clear (&msg);
+      *err = steal_pointer (&send_err);
+      return -1;
+    }
+  if (receive_fds (s, state_json, err) < 0 || sync_expect (s->sync_fd, SYNC_CREATED, &msg, err) < 0)
     return -1;
   close (s->sync_fd);
   s->sync_fd = -1;

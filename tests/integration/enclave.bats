@@ -299,6 +299,10 @@ create_fails() {
 @test "enclave error: the runtime lacks a required symbol" {
 	update_config --arg p "$BUILD_DIR/tests/libpal-fixture-no-kill.so" '.annotations["enclave.runtime.path"] = $p'
 	create_fails "pal_kill" "v2" "does not export"
+	# The init loads the runtime while rune runs the prestart hooks: when it has failed and
+	# exited before they end, rune still reports its error.
+	update_config '.hooks.prestart = [{ "path": "/bin/sleep", "args": ["sleep", "0.3"] }]'
+	create_fails "pal_kill" "v2" "does not export"
 }
 
 @test "enclave error: the runtime's PAL API version is too new" {

@@ -1,6 +1,7 @@
 #include "utils.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -120,6 +121,13 @@ strv_dup (const char *const *v)
   for (size_t i = 0; i < n; i++)
     copy[i] = xstrdup (v[i]);
   return copy;
+}
+
+bool
+signal_ends_process (int sig)
+{
+  return sig > 0 && sig != SIGCHLD && sig != SIGCONT && sig != SIGURG && sig != SIGWINCH
+         && sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU;
 }
 
 int

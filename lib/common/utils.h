@@ -47,6 +47,9 @@ size_t strv_len (char *const *v);
 /* A deep copy (NULL for NULL). */
 char **strv_dup (const char *const *v);
 
+/* Whether signal sig's default action ends a process. */
+bool signal_ends_process (int sig);
+
 /* Reads a whole file (at most max_size bytes, NUL-terminated). dirfd may be AT_FDCWD. */
 int read_file_at (int dirfd, const char *path, size_t max_size, char **out, size_t *len,
                   ic_error_t *err);

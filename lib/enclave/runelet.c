@@ -131,14 +131,6 @@ is_fault_signal (int sig)
          || sig == SIGSYS || sig == SIGABRT;
 }
 
-/* Signals whose default action ends a process. */
-static bool
-terminates (int sig)
-{
-  return sig != SIGCHLD && sig != SIGCONT && sig != SIGURG && sig != SIGWINCH && sig != SIGSTOP
-         && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU;
-}
-
 /* Handlers (not blocked signals): the payload a PAL forks gets the default dispositions back
    when it execs, with nothing blocked. SIGCHLD keeps its default, for the PAL's waitpid;
    SIGPIPE is caught and not relayed (the runelet's own writes to a closed socket). */
@@ -177,7 +169,7 @@ relay_signal (struct enclave_container *ec)
         dprintf (2, "rune: init-runelet: relay signal %d: %s\n", c, ic_error_message (err));
     }
   pthread_mutex_unlock (&ec->lock);
-  if ((!started || ec->pal->kill == NULL) && !finished && terminates (c))
+  if ((!started || ec->pal->kill == NULL) && !finished && signal_ends_process (c))
     {
       /* Before start, or a v1 runtime (no pal_kill): the signal ends the container as it
          would end a plain container's process; a pid namespace takes the payload along. */

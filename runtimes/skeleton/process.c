@@ -59,14 +59,6 @@ drop_request (struct process *p)
   p->stdio[0] = p->stdio[1] = p->stdio[2] = -1;
 }
 
-/* Signals whose default action ends a process. */
-static bool
-terminates (int sig)
-{
-  return sig > 0 && sig != SIGCHLD && sig != SIGCONT && sig != SIGURG && sig != SIGWINCH
-         && sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU;
-}
-
 /* The vfork child (it shares our memory until execve): only async-signal-safe calls. Every
    signal is blocked, so no handler of ours runs here before the dispositions are reset. */
 static void __attribute__ ((noreturn)) child (const struct process *p, pid_t parent)
@@ -220,7 +212,7 @@ signal_process (struct process *p, int sig)
 {
   if (p->released)
     return p->exited ? -ESRCH : kill (p->pid, sig) < 0 ? -errno : 0;
-  if (terminates (sig) && p->pending == 0)
+  if (signal_ends_process (sig) && p->pending == 0)
     p->pending = sig;
   return 0;
 }

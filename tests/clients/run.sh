@@ -54,6 +54,15 @@ cleanup() {
   # podman and containerd leave their overlay and shm mounts under the work dir.
   findmnt -rn -o TARGET | grep "^$work" | sort -r | while read -r m; do umount -l "$m"; done
   rm -rf "$work"
+  # And their parent cgroups: containerd's shim names it after the namespace, podman's
+  # cgroupfs manager uses libpod_parent (conmon inside). rmdir takes only empty ones; a
+  # memory cgroup can stay busy for a moment after its last child goes.
+  for _ in $(seq 50); do
+    rmdir /sys/fs/cgroup/{*/,}{rune-test,libpod_parent/conmon,libpod_parent} 2>/dev/null
+    compgen -G '/sys/fs/cgroup/*/rune-test' >/dev/null ||
+      compgen -G '/sys/fs/cgroup/*/libpod_parent' >/dev/null || break
+    sleep 0.02
+  done
 }
 trap cleanup EXIT INT TERM
 
